@@ -1,0 +1,186 @@
+package io.migobs.internal;
+
+import io.migobs.Gate;
+import io.migobs.GateState;
+
+/**
+ * The state machine of one gate: classifies samples by the effective thresholds and applies hold windows and
+ * hysteresis (see {@link Gate}'s Javadoc for the rules). Not thread-safe: the run calls it under its lock. Not API.
+ */
+public final class GateTracker {
+    private final Gate gate;
+    private double yellow;
+    private double red;
+    private GateState state = GateState.GREEN;
+    private GateState lastLevel = GateState.GREEN;
+    private int redRun;
+    private int badRun;
+    private int goodRun;
+    private int notRedRun;
+    private double lastValue = Double.NaN;
+    private String lastDetail = "no sample yet";
+    private long samples;
+    private long nextSampleAt = Long.MIN_VALUE;
+    private double baseline = Double.NaN;
+
+    public GateTracker(Gate gate) {
+        this.gate = gate;
+        this.yellow = gate.yellowThreshold();
+        this.red = gate.redThreshold();
+    }
+
+    public Gate gate() {
+        return gate;
+    }
+
+    /** Applies a relative gate's baseline: thresholds become multiples of it. */
+    public void baseline(double value) {
+        this.baseline = value;
+        if (gate.isRelative()) {
+            yellow = gate.yellowThreshold() * value;
+            red = gate.redThreshold() * value;
+        }
+    }
+
+    public double baselineValue() {
+        return baseline;
+    }
+
+    public double yellow() {
+        return yellow;
+    }
+
+    public double red() {
+        return red;
+    }
+
+    /** Classifies one value by the thresholds, ignoring history. */
+    public GateState level(double value) {
+        if (!valid(value)) {
+            return GateState.UNKNOWN;
+        }
+        if (!Double.isNaN(red) && beyond(value, red)) {
+            return GateState.RED;
+        }
+        if (!Double.isNaN(yellow) && beyond(value, yellow)) {
+            return GateState.YELLOW;
+        }
+        return GateState.GREEN;
+    }
+
+    public boolean valid(double value) {
+        return !Double.isNaN(value) && !Double.isInfinite(value) && (gate.allowsNegative() || value >= 0);
+    }
+
+    private boolean beyond(double value, double threshold) {
+        return gate.direction() == Gate.Direction.ABOVE ? value > threshold : value < threshold;
+    }
+
+    /**
+     * Records one sample.
+     *
+     * @param value the reading, or NaN when it failed
+     * @param detail what was seen (used when the reading failed)
+     * @return the new state
+     */
+    public GateState record(double value, String detail) {
+        GateState l = level(value);
+        samples++;
+        lastLevel = l;
+        lastValue = value;
+        lastDetail = detail;
+        boolean countsRed = l == GateState.RED
+                || (l == GateState.UNKNOWN && gate.unknownPolicy() == Gate.UnknownPolicy.TREAT_AS_RED);
+        redRun = countsRed ? redRun + 1 : 0;
+        badRun = l == GateState.GREEN ? 0 : badRun + 1;
+        goodRun = l == GateState.GREEN ? goodRun + 1 : 0;
+        notRedRun = countsRed || l == GateState.UNKNOWN ? 0 : notRedRun + 1;
+
+        if (redRun >= gate.holdSamples() && (countsRed)) {
+            state = GateState.RED;
+        } else if (state == GateState.RED) {
+            if (notRedRun >= gate.recoverSamples()) {
+                state = goodRun >= gate.recoverSamples() ? GateState.GREEN : GateState.YELLOW;
+            }
+        } else if (l == GateState.UNKNOWN) {
+            state = GateState.UNKNOWN;
+        } else if (l == GateState.RED) {
+            state = GateState.YELLOW; // a red value is never read as green while its hold window fills
+        } else if (badRun >= gate.holdSamples()) {
+            state = GateState.YELLOW;
+        } else if (state != GateState.GREEN) {
+            state = goodRun >= gate.recoverSamples() ? GateState.GREEN : GateState.YELLOW;
+        }
+        return state;
+    }
+
+    public GateState state() {
+        return state;
+    }
+
+    /** The level of the last sample alone. */
+    public GateState lastLevel() {
+        return lastLevel;
+    }
+
+    public double lastValue() {
+        return lastValue;
+    }
+
+    public String lastDetail() {
+        return lastDetail;
+    }
+
+    /** Consecutive green samples up to now. */
+    public int greenRun() {
+        return goodRun;
+    }
+
+    public int holdCount() {
+        return state == GateState.RED || lastLevel == GateState.RED ? redRun : badRun;
+    }
+
+    public long samples() {
+        return samples;
+    }
+
+    public long nextSampleAt() {
+        return nextSampleAt;
+    }
+
+    public void nextSampleAt(long nanos) {
+        this.nextSampleAt = nanos;
+    }
+
+    /** A sentence explaining the current state with value, threshold and hold window. */
+    public String explain(String unit) {
+        String v = Double.isNaN(lastValue) ? "unreadable" : Fmt.num(lastValue) + " " + unit;
+        String dir = gate.direction() == Gate.Direction.ABOVE ? "above" : "below";
+        switch (state) {
+            case RED:
+                if (lastLevel == GateState.UNKNOWN) {
+                    return "gate '" + gate.name() + "' is RED: signal unknown for " + redRun
+                            + " samples (" + lastDetail + ") and its policy treats unknown as red";
+                }
+                return "gate '" + gate.name() + "' is RED: value " + v + " " + dir + " red threshold "
+                        + Fmt.num(red) + " for " + redRun + " samples (hold " + gate.holdSamples() + ")";
+            case YELLOW:
+                if (lastLevel == GateState.RED) {
+                    return "gate '" + gate.name() + "' is YELLOW: value " + v + " " + dir + " red threshold "
+                            + Fmt.num(red) + " (" + redRun + " of " + gate.holdSamples() + " samples to red)";
+                }
+                if (lastLevel == GateState.GREEN) {
+                    return "gate '" + gate.name() + "' is YELLOW: recovering, value " + v + ", " + goodRun + " of "
+                            + gate.recoverSamples() + " green samples";
+                }
+                return "gate '" + gate.name() + "' is YELLOW: value " + v + " " + dir + " yellow threshold "
+                        + Fmt.num(yellow) + " for " + badRun + " samples (hold " + gate.holdSamples() + ")";
+            case UNKNOWN:
+                return "gate '" + gate.name() + "' is UNKNOWN: " + lastDetail + " (treated as "
+                        + (gate.unknownPolicy() == Gate.UnknownPolicy.TREAT_AS_RED ? "red after "
+                        + gate.holdSamples() + " samples" : "yellow") + ")";
+            default:
+                return "gate '" + gate.name() + "' is GREEN: value " + v;
+        }
+    }
+}
