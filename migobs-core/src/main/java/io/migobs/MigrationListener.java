@@ -15,6 +15,17 @@ import java.util.Map;
 public interface MigrationListener {
 
     /**
+     * The listener was registered on this run: called once, before any other event (from
+     * {@link MigrationRun.Builder#start()} before pre-flight, or from {@link MigrationRun#addListener}). Lets a
+     * listener read {@link MigrationRun#progress()} later, for example from a metrics callback on another thread.
+     * Called without the run's lock held.
+     *
+     * @param run the run this listener observes
+     */
+    default void onAttach(MigrationRun run) {
+    }
+
+    /**
      * The run started (after the pre-flight baselines).
      *
      * @param plan the plan

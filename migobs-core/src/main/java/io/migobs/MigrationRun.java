@@ -877,9 +877,10 @@ public final class MigrationRun implements AutoCloseable {
         boolean pause = false;
         for (GateTracker t : active) {
             GateState s = t.state();
-            if (s == GateState.RED) {
+            if (s == GateState.RED && t.lastSampleCountsRed()) {
                 red = red == null ? t : red;
             } else if (s != GateState.GREEN) {
+                // includes a RED gate whose last sample is no longer red-level: it is recovering, act as yellow
                 if (bad == null) {
                     bad = new ArrayList<>(2);
                 }
@@ -1634,6 +1635,11 @@ public final class MigrationRun implements AutoCloseable {
      */
     public void addListener(MigrationListener listener) {
         listeners.add(Checks.notNull(listener, "listener"));
+        try {
+            listener.onAttach(this);
+        } catch (RuntimeException e) {
+            LOG.warn("listener {} threw on a migobs event; ignored", listener.getClass().getName(), e);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ logging
@@ -1974,6 +1980,7 @@ public final class MigrationRun implements AutoCloseable {
                 registry = new SimpleMeterRegistry();
             }
             MigrationRun run = new MigrationRun(this);
+            run.emit(l -> l.onAttach(run));
             try {
                 run.begin();
             } catch (RuntimeException e) {
