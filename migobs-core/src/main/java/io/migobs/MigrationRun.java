@@ -877,10 +877,9 @@ public final class MigrationRun implements AutoCloseable {
         boolean pause = false;
         for (GateTracker t : active) {
             GateState s = t.state();
-            if (s == GateState.RED && t.lastSampleCountsRed()) {
+            if (s == GateState.RED) {
                 red = red == null ? t : red;
             } else if (s != GateState.GREEN) {
-                // includes a RED gate whose last sample is no longer red-level: it is recovering, act as yellow
                 if (bad == null) {
                     bad = new ArrayList<>(2);
                 }
