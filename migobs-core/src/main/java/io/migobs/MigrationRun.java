@@ -877,9 +877,10 @@ public final class MigrationRun implements AutoCloseable {
         boolean pause = false;
         for (GateTracker t : active) {
             GateState s = t.state();
-            if (s == GateState.RED) {
+            if (s == GateState.RED && t.lastSampleCountsRed()) {
                 red = red == null ? t : red;
             } else if (s != GateState.GREEN) {
+                // includes a RED gate whose last sample is no longer red-level: it is recovering, act as yellow
                 if (bad == null) {
                     bad = new ArrayList<>(2);
                 }
@@ -981,8 +982,13 @@ public final class MigrationRun implements AutoCloseable {
         DecisionChange c = new DecisionChange(plan.name(), phase().name(), from, Decision.ABORT, why,
                 controller.size(), currentRateLimit(), time.wallTimeMillis());
         decisions.add(c);
-        error("decision", "migration={} phase={} decision=ABORT previous={} reason=\"{}\"", plan.name(),
-                phase().name(), from, why);
+        if (closedEarly) {
+            warn("decision", "migration={} phase={} decision=ABORT previous={} reason=\"{}\"", plan.name(),
+                    phase().name(), from, why);
+        } else {
+            error("decision", "migration={} phase={} decision=ABORT previous={} reason=\"{}\"", plan.name(),
+                    phase().name(), from, why);
+        }
         emit(l -> l.onDecision(c));
         setState(RunState.ABORTED, why);
         markEnded();

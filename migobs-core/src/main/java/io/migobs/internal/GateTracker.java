@@ -114,6 +114,11 @@ public final class GateTracker {
         return state;
     }
 
+    /** Whether the last sample was red-level (or unknown under a treat-as-red policy). */
+    public boolean lastSampleCountsRed() {
+        return redRun > 0;
+    }
+
     public GateState state() {
         return state;
     }
@@ -158,6 +163,10 @@ public final class GateTracker {
         String dir = gate.direction() == Gate.Direction.ABOVE ? "above" : "below";
         switch (state) {
             case RED:
+                if (redRun == 0) {
+                    return "gate '" + gate.name() + "' is RED: recovering, value " + v + ", " + notRedRun + " of "
+                            + gate.recoverSamples() + " samples below red";
+                }
                 if (lastLevel == GateState.UNKNOWN) {
                     return "gate '" + gate.name() + "' is RED: signal unknown for " + redRun
                             + " samples (" + lastDetail + ") and its policy treats unknown as red";
