@@ -1634,6 +1634,16 @@ public final class MigrationRun implements AutoCloseable {
     }
 
     /**
+     * The time source this run waits on, so that code driving the loop (retry backoff in an adapter) sleeps on
+     * the same clock as the run: a manual clock in tests.
+     *
+     * @return the run's time source (thread-safe)
+     */
+    public TimeSource timeSource() {
+        return time;
+    }
+
+    /**
      * Registers a listener after start (the builder is the usual place).
      *
      * @param listener the listener
