@@ -549,6 +549,23 @@ public final class MigrationPlan {
         }
 
         /**
+         * Adds the gates migobs recommends for a backfill — {@link Recommended#replicaLagGate(Signal)} and
+         * {@link Recommended#latencyInflationGate(Signal)} — and exports the lag as the plan's
+         * {@link #replicaLag(Signal)}.
+         *
+         * @param replicaLag the replica lag, in seconds
+         * @param latencyInflation production latency over its latency without the backfill (1.0 = no effect)
+         * @return this builder
+         * @throws NullPointerException if a signal is null
+         */
+        public Builder recommendedBackfillGates(Signal replicaLag, Signal latencyInflation) {
+            replicaLag(replicaLag);
+            gate(Recommended.replicaLagGate(replicaLag));
+            gate(Recommended.latencyInflationGate(Checks.notNull(latencyInflation, "latencyInflation")));
+            return this;
+        }
+
+        /**
          * Adds a gate that applies in every phase.
          *
          * @param gate the gate

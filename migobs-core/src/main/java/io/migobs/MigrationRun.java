@@ -454,18 +454,24 @@ public final class MigrationRun implements AutoCloseable {
     private BatchImpl reserve() {
         BatchImpl b = pending.get();
         if (b != null) {
+            boolean terminal;
             lock.lock();
             try {
-                if (!state.isTerminal()) {
+                terminal = state.isTerminal();
+                if (!terminal && !blocked()) {
                     return b;
                 }
+                // paused or ended since hasNext() reserved it: the reserved batch must not start now
                 release(b);
             } finally {
                 lock.unlock();
             }
             pending.remove();
-            finishIfEnded();
-            return null;
+            if (terminal) {
+                finishIfEnded();
+                return null;
+            }
+            b = null;
         }
         while (true) {
             long sleep;

@@ -1,0 +1,63 @@
+package io.migobs;
+
+import java.time.Duration;
+
+/**
+ * The gates migobs recommends for a backfill: replica lag and production latency inflation, with the thresholds
+ * most services can live with. {@link MigrationPlan.Builder#recommendedBackfillGates(Signal, Signal)} adds both
+ * to a plan; use the factories here to add them one by one.
+ *
+ * <p>Thread-safe; every method returns a new immutable gate.
+ */
+public final class Recommended {
+
+    /** Yellow threshold of the replica-lag gate: 5 seconds (the lag SLO). */
+    public static final double LAG_YELLOW_SECONDS = 5;
+    /** Red threshold of the replica-lag gate: 30 seconds (readers see data half a minute old: stop). */
+    public static final double LAG_RED_SECONDS = 30;
+    /** Yellow threshold of the latency-inflation gate: 2.0 (production latency at most doubled: the SLO). */
+    public static final double INFLATION_YELLOW = 2.0;
+    /** Red threshold of the latency-inflation gate: 4.0 (production latency quadrupled: stop). */
+    public static final double INFLATION_RED = 4.0;
+    /** The oldest reading the recommended gates accept: 10 seconds (ten sample intervals). */
+    public static final Duration MAX_READING_AGE = Duration.ofSeconds(10);
+
+    private Recommended() {
+    }
+
+    /**
+     * The replica-lag gate {@code replica.lag}: yellow above {@value #LAG_YELLOW_SECONDS} s, red above
+     * {@value #LAG_RED_SECONDS} s, sampled every second, readings older than {@link #MAX_READING_AGE} unknown.
+     *
+     * @param replicaLag the lag of the most lagging replica, in seconds (a heartbeat age)
+     * @return the gate
+     * @throws NullPointerException if the signal is null
+     */
+    public static Gate replicaLagGate(Signal replicaLag) {
+        return Gate.builder("replica.lag", replicaLag)
+                .yellowAbove(LAG_YELLOW_SECONDS)
+                .redAbove(LAG_RED_SECONDS)
+                .maxAge(MAX_READING_AGE)
+                .description("Replicas must stay fresh: readers of a replica see data at most "
+                        + (int) LAG_YELLOW_SECONDS + " s old.")
+                .build();
+    }
+
+    /**
+     * The latency-inflation gate {@code latency.inflation}: yellow above {@value #INFLATION_YELLOW}, red above
+     * {@value #INFLATION_RED}, sampled every second, readings older than {@link #MAX_READING_AGE} unknown.
+     *
+     * @param latencyInflation production latency divided by its latency without the backfill (1.0 = no effect),
+     *        for example the p99 of the service's queries over its pre-migration p99
+     * @return the gate
+     * @throws NullPointerException if the signal is null
+     */
+    public static Gate latencyInflationGate(Signal latencyInflation) {
+        return Gate.builder("latency.inflation", latencyInflation)
+                .yellowAbove(INFLATION_YELLOW)
+                .redAbove(INFLATION_RED)
+                .maxAge(MAX_READING_AGE)
+                .description("Production must stay fast: its latency at most doubled by the backfill.")
+                .build();
+    }
+}
