@@ -14,6 +14,9 @@ public record InvariantResult(boolean passed, long rowsSampled, String message) 
     /**
      * Validates the fields.
      *
+     * @param passed whether the check passed
+     * @param rowsSampled how many rows it examined (0 when not applicable)
+     * @param message what was found; for a failure, what is wrong (a mismatching key range)
      * @throws NullPointerException if message is null
      * @throws IllegalArgumentException if rowsSampled is negative
      */

@@ -39,7 +39,33 @@ public record RunReport(String migration, RunState state, String reason, long st
         List<PhaseChange> phaseChanges, List<InvariantSummary> invariants, boolean rolledBack, String rollbackError,
         Verdict verdict) {
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections. Validates and copies the fields.
+     *
+     * @param migration the plan's name
+     * @param state the run's state (terminal once ended)
+     * @param reason why it ended (or null while running / when completed normally)
+     * @param startedAtMillis wall-clock start, in milliseconds since the epoch
+     * @param endedAtMillis wall-clock end, or 0 while running
+     * @param rowsProcessed rows done including rows resumed from a checkpoint
+     * @param rowsResumed rows that were already done when the run started (from a checkpoint)
+     * @param batches batches completed
+     * @param failedBatches batches failed
+     * @param elapsed time from start to end (or now)
+     * @param throttled time spent throttled
+     * @param paused time spent paused, awaiting approval or stabilizing
+     * @param effectiveRowsPerSecond rows of this run ÷ elapsed
+     * @param finalBatchSize the controller's batch size at the end, in rows
+     * @param phasesCompleted the phases finished, in order
+     * @param baselines pre-flight baseline per gate
+     * @param gateChanges every gate state change
+     * @param decisions every decision change
+     * @param phaseChanges every promotion
+     * @param invariants a summary per invariant
+     * @param rolledBack whether the rollback hook ran successfully
+     * @param rollbackError the rollback hook's failure, or null
+     * @param verdict the canary verdict when the run stopped at a phase boundary, or null
+     */
     public RunReport {
         phasesCompleted = List.copyOf(phasesCompleted);
         baselines = Map.copyOf(baselines);
@@ -66,7 +92,16 @@ public record RunReport(String migration, RunState state, String reason, long st
      */
     public record InvariantSummary(String name, long checks, long failures, long rowsSampled, String lastMessage,
             List<String> failureMessages) {
-        /** Copies the list. */
+        /**
+         * Copies the list. Validates and copies the fields.
+         *
+         * @param name the invariant's name
+         * @param checks how many times it ran
+         * @param failures how many runs failed
+         * @param rowsSampled rows examined over all runs
+         * @param lastMessage the last result's message
+         * @param failureMessages every failure's message, in order
+         */
         public InvariantSummary {
             failureMessages = List.copyOf(failureMessages);
         }

@@ -15,7 +15,15 @@ import java.util.List;
 public record Verdict(boolean go, String summary, List<GateReading> gates, List<InvariantOutcome> invariants,
         long atMillis) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists. Validates and copies the fields.
+     *
+     * @param go whether every gate read green and every invariant passed
+     * @param summary one line: GO, or NO-GO with the reasons
+     * @param gates the reading of every gate
+     * @param invariants the result of every invariant
+     * @param atMillis wall-clock time, in milliseconds since the epoch
+     */
     public Verdict {
         gates = List.copyOf(gates);
         invariants = List.copyOf(invariants);
