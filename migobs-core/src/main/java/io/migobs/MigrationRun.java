@@ -80,6 +80,8 @@ public final class MigrationRun implements AutoCloseable {
     private final RecentRate recent = new RecentRate(RECENT_WINDOW_NANOS);
     private final InvariantState[] invariants;
     private final ThreadLocal<BatchImpl> pending = new ThreadLocal<>();
+    private final java.util.Set<MigrationListener> brokenListeners =
+            java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
     private final Map<String, Double> baselines = new LinkedHashMap<>();
     private final List<GateChange> gateChanges = new ArrayList<>();
     private final List<DecisionChange> decisions = new ArrayList<>();
@@ -135,6 +137,7 @@ public final class MigrationRun implements AutoCloseable {
     private boolean closedEarly;
     private Verdict verdict;
     private String readDetail;
+    private long readAgeNanos;
 
     private MigrationRun(Builder b) {
         this.plan = b.plan;
@@ -247,6 +250,7 @@ public final class MigrationRun implements AutoCloseable {
             stateSinceNanos = now;
             lastProgressLogNanos = now;
             recent.start(now, rows);
+            controller.start(now, rows);
             enterPhase(0, 0);
             while (rows > 0 && skipResumedPhase()) {
                 // resumed past this phase's quota
@@ -744,6 +748,7 @@ public final class MigrationRun implements AutoCloseable {
         GateTracker[] active = phaseTrackers[phaseIndex];
         boolean fresh = false;
         boolean freshBad = false;
+        boolean steered = false;
         for (GateTracker t : active) {
             if (now < t.nextSampleAt()) {
                 continue;
@@ -755,6 +760,11 @@ public final class MigrationRun implements AutoCloseable {
             GateState after = t.record(v, detail);
             t.nextSampleAt(now + g.sampleInterval().toNanos());
             fresh = true;
+            if (g.hasTarget() && t.valid(v)) {
+                steered = true;
+                controller.steer(t, v, t.target(), g.direction() == Gate.Direction.ABOVE,
+                        g.signal() == plan.replicaLag(), now - readAgeNanos, g.sampleInterval().toNanos(), now);
+            }
             freshBad |= after != GateState.GREEN;
             if (before != after) {
                 String why = t.explain(g.signal().unit());
@@ -776,6 +786,10 @@ public final class MigrationRun implements AutoCloseable {
         if (now >= nextAuxSampleAt) {
             nextAuxSampleAt = now + AUX_SAMPLE_NANOS;
             sampleAux(active);
+        }
+        if (steered) {
+            controller.endRound();
+            applyRate();
         }
         if (fresh) {
             decide(freshBad);
@@ -810,6 +824,7 @@ public final class MigrationRun implements AutoCloseable {
 
     /** Reads a signal with the gate's timeout and staleness bound; NaN (and {@link #readDetail}) on failure. */
     private double readSignal(Signal s, Gate gate) {
+        readAgeNanos = 0;
         if (s == RunStatSignal.ERROR_RATE) {
             readDetail = null;
             return errorCount == 0 ? 0 : (double) errorFailures / errorCount;
@@ -856,6 +871,7 @@ public final class MigrationRun implements AutoCloseable {
                 return Double.NaN;
             }
         }
+        readAgeNanos = Math.max(0, (time.wallTimeMillis() - r.observedAtMillis()) * 1_000_000L);
         double v = r.value();
         boolean valid = !Double.isNaN(v) && !Double.isInfinite(v) && (v >= 0 || (gate != null && gate.allowsNegative()));
         readDetail = valid ? null : "signal '" + s.name() + "' returned " + v;
@@ -1155,6 +1171,7 @@ public final class MigrationRun implements AutoCloseable {
                 sourceExhausted = true;
             }
             recent.record(now, rows);
+            controller.progress(now, rows);
             pushOutcome(false);
             latencyEwma = latencyEwma == 0 ? dur / 1e9 : 0.8 * latencyEwma + 0.2 * (dur / 1e9);
             controller.onBatch(n, dur, decision == Decision.PROCEED);
@@ -1725,7 +1742,13 @@ public final class MigrationRun implements AutoCloseable {
             try {
                 event.accept(l);
             } catch (RuntimeException e) {
-                LOG.warn("listener {} threw on a migobs event; ignored", l.getClass().getName(), e);
+                // warn once per listener, then keep the noise at debug
+                if (brokenListeners.add(l)) {
+                    LOG.warn("listener {} threw on a migobs event; ignored (further failures are logged at debug)",
+                            l.getClass().getName(), e);
+                } else {
+                    LOG.debug("listener {} threw on a migobs event; ignored", l.getClass().getName(), e);
+                }
             }
         }
     }
