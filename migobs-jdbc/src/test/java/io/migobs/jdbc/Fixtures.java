@@ -1,0 +1,70 @@
+package io.migobs.jdbc;
+
+import io.migobs.MigrationPlan;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import io.migobs.jdbc.testsupport.Databases;
+
+/** Shared table setups for the JDBC tests. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** (id BIGINT PK, n INT NOT NULL, t VARCHAR) with ids 1..rows, n = 0, t = 'v' + id (NULL every 7th). */
+    static void items(DataSource ds, String table, int rows) {
+        Databases.execute(ds, "DROP TABLE IF EXISTS " + table,
+                "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, n INT NOT NULL, t VARCHAR(50))");
+        insert(ds, "INSERT INTO " + table + " (id, n, t) VALUES (?, 0, ?)", rows, (ps, i) -> {
+            ps.setLong(1, i);
+            ps.setString(2, i % 7 == 0 ? null : "v" + i);
+        });
+    }
+
+    /** (region VARCHAR, seq INT, n INT) composite PK, rows spread over regions 'r0'..'r4'. */
+    static void composite(DataSource ds, String table, int rows) {
+        Databases.execute(ds, "DROP TABLE IF EXISTS " + table,
+                "CREATE TABLE " + table + " (region VARCHAR(20) NOT NULL, seq INT NOT NULL, n INT NOT NULL,"
+                        + " PRIMARY KEY (region, seq))");
+        insert(ds, "INSERT INTO " + table + " (region, seq, n) VALUES (?, ?, 0)", rows, (ps, i) -> {
+            ps.setString(1, "r" + (i % 5));
+            ps.setInt(2, i);
+        });
+    }
+
+    /** (code VARCHAR PK, n INT) with text keys 'k00001'.. */
+    static void textKeys(DataSource ds, String table, int rows) {
+        Databases.execute(ds, "DROP TABLE IF EXISTS " + table,
+                "CREATE TABLE " + table + " (code VARCHAR(20) PRIMARY KEY, n INT NOT NULL)");
+        insert(ds, "INSERT INTO " + table + " (code, n) VALUES (?, 0)", rows,
+                (ps, i) -> ps.setString(1, String.format("k%05d", i)));
+    }
+
+    interface Binder {
+        void bind(PreparedStatement ps, int i) throws SQLException;
+    }
+
+    static void insert(DataSource ds, String sql, int rows, Binder b) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 1; i <= rows; i++) {
+                    b.bind(ps, i);
+                    ps.addBatch();
+                    if (i % 500 == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static MigrationPlan.Builder plan(String name) {
+        return MigrationPlan.builder(name).batchSize(100, 10, 1000).maxConsecutiveFailures(3);
+    }
+}
