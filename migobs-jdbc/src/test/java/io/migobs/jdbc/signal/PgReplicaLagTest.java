@@ -1,0 +1,130 @@
+package io.migobs.jdbc.signal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.migobs.Batch;
+import io.migobs.Decision;
+import io.migobs.DecisionChange;
+import io.migobs.Gate;
+import io.migobs.MigrationPlan;
+import io.migobs.MigrationRun;
+import io.migobs.RunReport;
+import io.migobs.RunState;
+import io.migobs.Signal;
+import io.migobs.Verdict;
+import io.migobs.jdbc.testsupport.AwaitCondition;
+import io.migobs.jdbc.testsupport.Databases;
+import io.migobs.jdbc.testsupport.PgReplicaSupport;
+import io.migobs.testing.ManualTimeSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replica-lag signals against a real PostgreSQL streaming replica ({@code .ci/pg-replica.sh}): pausing replay
+ * while the backfill writes on the primary makes the lag rise, the run gated on it throttles and then aborts, and
+ * after resuming replay the signal returns to green.
+ *
+ * <p>Real lag needs real seconds to build up, so this test waits for conditions on the databases (bounded by
+ * {@link #CAP}); the run itself uses a {@link ManualTimeSource}, and nothing asserts a timing.
+ */
+class PgReplicaLagTest {
+    private static final Duration CAP = Duration.ofSeconds(30);
+    private static final int ROWS = 500;
+    private static DataSource primary;
+    private static DataSource replica;
+
+    @BeforeAll
+    static void setUp() {
+        replica = PgReplicaSupport.open();
+        primary = Databases.open(Databases.Kind.POSTGRESQL, "unused");
+        Databases.execute(primary, "DROP TABLE IF EXISTS sig_replica_t",
+                "CREATE TABLE sig_replica_t (id INT PRIMARY KEY, n INT NOT NULL)",
+                "INSERT INTO sig_replica_t SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
+        AwaitCondition.until("the replica to replay the test table", CAP,
+                () -> Databases.queryLong(replica, "SELECT count(*) FROM sig_replica_t"), n -> n == ROWS);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (replica != null) {
+            resumeReplay();
+        }
+        if (primary != null) {
+            Databases.execute(primary, "DROP TABLE IF EXISTS sig_replica_t");
+        }
+    }
+
+    private static void resumeReplay() {
+        Databases.execute(replica, "SELECT pg_wal_replay_resume()");
+    }
+
+    @Test
+    void pausedReplayThrottlesThenAbortsTheRunAndResumingReturnsToGreen() throws Exception {
+        Signal onReplica = DatabaseSignals.on(replica).withQueryTimeout(Duration.ofSeconds(2))
+                .postgresReplayLagOnReplica();
+        Signal fromPrimary = DatabaseSignals.on(primary).withQueryTimeout(Duration.ofSeconds(2))
+                .postgresReplayLagFromPrimary();
+        AwaitCondition.until("replica lag to start green", CAP, onReplica::read, v -> v < 1.0);
+
+        Gate gate = Gate.builder("replica.lag", onReplica).yellowAbove(1).redAbove(3).holdSamples(2)
+                .recoverSamples(2).sampleInterval(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(5))
+                .description("pg replay lag on the replica").build();
+        MigrationPlan plan = MigrationPlan.builder("replica-lag-e2e").estimatedRows(1_000_000)
+                .batchSize(10, 1, 100).replicaLag(onReplica).gate(gate).build();
+
+        RunReport report;
+        double primaryLagWhilePaused;
+        Databases.execute(replica, "SELECT pg_wal_replay_pause()");
+        try {
+            AwaitCondition.until("replay to pause", CAP, () -> Databases.rows(replica,
+                    "SELECT pg_get_wal_replay_pause_state()").get(0).get(0), "paused"::equals);
+            ManualTimeSource time = new ManualTimeSource();
+            long deadline = System.nanoTime() + CAP.toNanos();
+            try (MigrationRun run = MigrationRun.builder(plan).timeSource(time)
+                    .meterRegistry(new SimpleMeterRegistry()).start()) {
+                long seq = 0;
+                while (run.hasNext()) {
+                    Batch b = run.nextBatch();
+                    // One real committed write on the primary per batch: WAL the paused replica receives but does
+                    // not replay.
+                    int id = (int) (seq++ % ROWS) + 1;
+                    Databases.execute(primary, "UPDATE sig_replica_t SET n = n + 1 WHERE id = " + id);
+                    time.advance(Duration.ofMillis(250));
+                    b.complete(1, (long) id);
+                    if (System.nanoTime() - deadline > 0) {
+                        run.abort("test gave up waiting for the lag to build up");
+                    }
+                }
+                report = run.report();
+            }
+            primaryLagWhilePaused = AwaitCondition.until("the primary to see the lag", CAP, fromPrimary::read,
+                    v -> v > 1.0);
+            assertThat(onReplica.read()).isGreaterThan(3.0);
+        } finally {
+            resumeReplay();
+        }
+
+        assertThat(report.state()).isEqualTo(RunState.ABORTED);
+        assertThat(report.reason()).contains("replica.lag").doesNotContain("test gave up");
+        List<Decision> decisions = report.decisions().stream().map(DecisionChange::to).collect(Collectors.toList());
+        assertThat(decisions).containsSubsequence(Decision.THROTTLE, Decision.ABORT);
+        assertThat(report.throttled()).isPositive();
+        assertThat(report.batches()).isPositive();
+        assertThat(primaryLagWhilePaused).isGreaterThan(1.0);
+
+        // Resumed: the replica replays what it received, and both signals return below the yellow threshold.
+        AwaitCondition.until("replica-side lag back to green", CAP, onReplica::read, v -> v < 1.0);
+        AwaitCondition.until("primary-side lag back to green", CAP, () -> {
+            Databases.execute(primary, "UPDATE sig_replica_t SET n = n WHERE id = 1"); // fresh WAL to measure
+            return fromPrimary.read();
+        }, v -> v < 1.0);
+        Verdict verdict = MigrationRun.goNoGo(plan, new ManualTimeSource());
+        assertThat(verdict.go()).as(verdict.summary()).isTrue();
+    }
+}
