@@ -79,6 +79,7 @@ public final class Gate {
     private final Direction direction;
     private final Double yellow;
     private final Double red;
+    private final Double target;
     private final BaselineStatistic baseline;
     private final int holdSamples;
     private final int recoverSamples;
@@ -96,6 +97,7 @@ public final class Gate {
         this.direction = b.direction == null ? Direction.ABOVE : b.direction;
         this.yellow = b.yellow;
         this.red = b.red;
+        this.target = b.target;
         this.baseline = b.baseline;
         this.holdSamples = b.holdSamples;
         this.recoverSamples = b.recoverSamples;
@@ -152,6 +154,21 @@ public final class Gate {
      */
     public double redThreshold() {
         return red == null ? Double.NaN : red;
+    }
+
+    /**
+     * The value the run steers this signal toward, in the signal's unit (or a baseline multiple for a relative
+     * gate); see {@link Builder#target(double)}.
+     *
+     * @return the target, or NaN when the gate does not steer (the default)
+     */
+    public double targetValue() {
+        return target == null ? Double.NaN : target;
+    }
+
+    /** @return whether the gate steers the run's pace toward a target */
+    public boolean hasTarget() {
+        return target != null;
     }
 
     /** @return whether the gate has a yellow level */
@@ -231,6 +248,7 @@ public final class Gate {
     @Override
     public String toString() {
         return "Gate[" + name + " on " + signal.name() + " " + direction + " yellow=" + yellow + " red=" + red
+                + (target == null ? "" : " target=" + target)
                 + (baseline == null ? "" : " x baseline " + baseline) + " hold=" + holdSamples + "]";
     }
 
@@ -243,6 +261,7 @@ public final class Gate {
         private Direction direction;
         private Double yellow;
         private Double red;
+        private Double target;
         private BaselineStatistic baseline;
         private int holdSamples = DEFAULT_HOLD_SAMPLES;
         private int recoverSamples = DEFAULT_RECOVER_SAMPLES;
@@ -312,6 +331,24 @@ public final class Gate {
         public Builder redBelow(double threshold) {
             direction(Direction.BELOW, "redBelow");
             this.red = Checks.finite(threshold, "red threshold of gate '" + name + "'");
+            return this;
+        }
+
+        /**
+         * Makes the gate steer: on every fresh sample the run's controller sets its pace (rows per second) so that
+         * the signal settles at {@code value}, on the good side of the yellow threshold, instead of running flat out
+         * until the gate turns yellow. The distance between target and yellow is the headroom that absorbs what the
+         * controller cannot see in time (the sample's age and the interval until the next one). Without a target
+         * (the default) the gate only acts when it changes state. See {@link Recommended} for targets chosen for
+         * replica lag and latency inflation.
+         *
+         * @param value in the signal's unit (or a baseline multiple for a relative gate); must be finite, and
+         *        positive for an ABOVE gate
+         * @return this builder
+         * @throws IllegalArgumentException if not finite, or not positive for a gate whose high values are bad
+         */
+        public Builder target(double value) {
+            this.target = Checks.finite(value, "target of gate '" + name + "'");
             return this;
         }
 
@@ -455,6 +492,17 @@ public final class Gate {
                     throw new IllegalArgumentException("yellow threshold " + yellow + " must be "
                             + (direction == Direction.ABOVE ? "below" : "above") + " red threshold " + red
                             + " for gate '" + name + "'");
+                }
+            }
+            if (target != null) {
+                Direction d = direction == null ? Direction.ABOVE : direction;
+                Double limit = yellow != null ? yellow : red;
+                boolean ok = d == Direction.ABOVE ? target > 0 && target < limit : target > limit;
+                if (!ok) {
+                    throw new IllegalArgumentException("target " + target + " must be "
+                            + (d == Direction.ABOVE ? "above 0 and below" : "above") + " the "
+                            + (yellow != null ? "yellow" : "red") + " threshold " + limit + " for gate '" + name
+                            + "'");
                 }
             }
             if (baseline != null) {

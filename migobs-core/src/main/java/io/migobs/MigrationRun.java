@@ -762,7 +762,7 @@ public final class MigrationRun implements AutoCloseable {
             fresh = true;
             if (g.hasTarget() && t.valid(v)) {
                 steered = true;
-                controller.steer(t, v, t.target(), g.direction() == Gate.Direction.ABOVE,
+                controller.steer(t, v, t.target(), t.yellow(), g.direction() == Gate.Direction.ABOVE,
                         g.signal() == plan.replicaLag(), now - readAgeNanos, g.sampleInterval().toNanos(), now);
             }
             freshBad |= after != GateState.GREEN;
@@ -930,7 +930,8 @@ public final class MigrationRun implements AutoCloseable {
             if (pause) {
                 changeDecision(Decision.PAUSE, why.toString());
             } else {
-                if (freshBad) {
+                if (freshBad && !allSteer(bad)) {
+                    // a steering gate's yellow is answered by steering, which knows how far off it is
                     controller.backOff(recentRate(time.nanoTime()));
                     applyRate();
                 }
@@ -941,6 +942,15 @@ public final class MigrationRun implements AutoCloseable {
             applyRate();
             changeDecision(Decision.PROCEED, "every gate green");
         }
+    }
+
+    private static boolean allSteer(List<GateTracker> gates) {
+        for (GateTracker t : gates) {
+            if (!t.gate().hasTarget()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void changeDecision(Decision to, String why) {

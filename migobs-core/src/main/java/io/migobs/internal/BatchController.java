@@ -1,10 +1,38 @@
 package io.migobs.internal;
 
 /**
- * Adaptive batch size and rate: additive increase toward the target batch time while green, multiplicative
- * decrease on every fresh yellow sample. Not thread-safe: the run calls it under its lock. Not API.
+ * Adaptive batch size and pace. Not thread-safe: the run calls it under its lock. Not API.
  *
- * <p><b>Algorithm.</b>
+ * <p><b>Steering (gates with a target).</b> When some gate has a target, the controller holds a <em>pace</em>, a
+ * rows-per-second limit always in force, and moves it once per fresh sample so that each steering signal settles at
+ * its target, below its yellow threshold:
+ * <ul>
+ *   <li><em>Dead time.</em> A reading describes the past: it was observed {@code age} ago, and a change made now
+ *       shows in the next reading one sample interval later. So a reading is compared with the run's own
+ *       throughput in the interval <em>before the reading was observed</em> (kept in a short history of
+ *       completions), never with the current pace — corrections made since are not counted twice — and the value
+ *       is extrapolated along its trend over the dead time {@code D = age + interval}:
+ *       {@code v' = v + slope × D} (a falling trend is believed only halfway: the signal must come down, not just
+ *       promise to).</li>
+ *   <li><em>A level signal</em> (latency, inflation, CPU: a function of the current load) gets
+ *       {@code pace = throughput_then × target / v'}, a multiplicative correction that is exact when the signal is
+ *       proportional to the load, under-corrects when it is convex (queueing), and converges from either side.</li>
+ *   <li><em>The replica lag</em> (the plan's {@code replicaLag} signal, a heartbeat age) is an accumulation, not a
+ *       level: any pace above the replica's apply rate makes it grow without bound, any pace below lets it drain.
+ *       Its meaning gives the apply rate directly: between two readings with the replica busy (lag above zero at
+ *       both), the replica applied exactly the rows the run committed between {@code obs₁ − lag₁} and
+ *       {@code obs₂ − lag₂}. The pace is that apply rate scaled to move the lag toward the target within a few dead
+ *       times: {@code pace = apply / (1 − s)} with the wanted slope {@code s = (target − v') / (3 D)}, bounded to
+ *       [−0.5, 0.3]. A lag target above zero keeps the replica always busy, which is the fastest the replica
+ *       allows; the headroom to yellow covers the dead time, during which lag grows at most 1 s per second.</li>
+ *   <li>A reading at zero (or a lag that was zero at the previous reading) says only that the limit is higher:
+ *       the pace grows by at most 1.5× the throughput of the last interval per sample (slow start).</li>
+ *   <li>The pace is the minimum over the steering gates, never below the floor (a tenth of the minimum batch size
+ *       per second). A batch is at most one tenth of a second of pace (the rate limiter's refresh period), so the
+ *       load is spread evenly at the time scale the signals measure.</li>
+ * </ul>
+ *
+ * <p><b>Yellow (AIMD, every gate).</b>
  * <ul>
  *   <li>Per completed batch, the active throughput of batches is smoothed with weight 0.75 on history
  *       ({@code r = 0.75 r + 0.25 rows/duration}, pt-online-schema-change's weighting). The ideal size is
@@ -21,18 +49,46 @@ package io.migobs.internal;
  *   <li>Everything is clamped to [min, max] batch size; the phase may lower max.</li>
  * </ul>
  * AIMD is the scheme TCP uses to share a bottleneck safely: backing off fast and probing slowly converges to the
- * capacity without oscillating into overload.
+ * capacity without oscillating into overload. Steering keeps the run from reaching yellow at all; AIMD remains the
+ * safety net when it does (a sudden change the dead time hid).
  */
 public final class BatchController {
+    /** Growth of the pace per sample when nothing limits it (slow start). */
+    static final double MAX_GROWTH = 1.5;
+    /** Largest cut of the pace per sample. */
+    static final double MAX_CUT = 0.25;
+    /** A batch carries at most this much of the pace: the rate limiter's refresh period. */
+    static final double PACE_SLICE_SECONDS = 0.1;
+    private static final double MAX_PACE = 1e12;
+    private static final int HISTORY = 2048;
+    private static final long HISTORY_SPACING_NANOS = 10_000_000L;
+
     private final int min;
     private final int max;
     private final double step;
     private final double targetSeconds;
     private final double minRate;
+    private final double initialRate;
     private double size;
     private double throughput;
     private double rateCap;
     private double rateBeforeThrottle;
+
+    private double pace;
+    private double roundPace = Double.POSITIVE_INFINITY;
+    private final long[] histTime = new long[HISTORY];
+    private final long[] histRows = new long[HISTORY];
+    private int histNext;
+    private int histCount;
+    private long baseTime = Long.MIN_VALUE;
+    private long baseRows;
+    private final java.util.IdentityHashMap<Object, Track> tracks = new java.util.IdentityHashMap<>();
+
+    /** What the controller remembers of one steering gate. */
+    private static final class Track {
+        long obs = Long.MIN_VALUE;
+        double value;
+    }
 
     public BatchController(int initial, int min, int max, double targetSeconds) {
         this.min = min;
@@ -41,16 +97,146 @@ public final class BatchController {
         this.step = Math.max(min, initial / 2.0);
         this.targetSeconds = targetSeconds;
         this.minRate = Math.max(1.0, min / 10.0);
+        this.initialRate = initial / targetSeconds;
     }
 
     /** The size of the next batch within [min, min(max, phaseMax)]. */
     public int next(int phaseMax) {
         int cap = phaseMax > 0 ? Math.min(max, phaseMax) : max;
-        return (int) Math.max(min, Math.min(cap, Math.round(size)));
+        double s = size;
+        if (pace > 0) {
+            s = Math.min(s, pace * PACE_SLICE_SECONDS);
+        }
+        return (int) Math.max(min, Math.min(cap, Math.round(s)));
     }
 
     public int size() {
         return (int) Math.round(size);
+    }
+
+    /** The run's start: the origin of the throughput history. */
+    public void start(long nanos, long rows) {
+        baseTime = nanos;
+        baseRows = rows;
+    }
+
+    /** Records the run's cumulative rows at a batch completion (for throughput over past intervals). */
+    public void progress(long nanos, long cumulativeRows) {
+        if (histCount > 0) {
+            int last = (histNext - 1 + HISTORY) % HISTORY;
+            if (nanos - histTime[last] < HISTORY_SPACING_NANOS) {
+                histTime[last] = nanos;
+                histRows[last] = cumulativeRows;
+                return;
+            }
+        }
+        histTime[histNext] = nanos;
+        histRows[histNext] = cumulativeRows;
+        histNext = (histNext + 1) % HISTORY;
+        if (histCount < HISTORY) {
+            histCount++;
+        }
+    }
+
+    /** Cumulative rows committed at time t (the last completion at or before t), or -1 when t is before history. */
+    long rowsAt(long t) {
+        for (int i = 1; i <= histCount; i++) {
+            int idx = (histNext - i + HISTORY) % HISTORY;
+            if (histTime[idx] <= t) {
+                return histRows[idx];
+            }
+        }
+        if (histCount < HISTORY && baseTime != Long.MIN_VALUE && t >= baseTime) {
+            return baseRows;
+        }
+        return -1;
+    }
+
+    /** Rows per second committed in [from, to], or NaN when the history does not reach back to {@code from}. */
+    double rateBetween(long from, long to) {
+        if (to <= from) {
+            return Double.NaN;
+        }
+        long a = rowsAt(from);
+        long b = rowsAt(to);
+        if (a < 0 || b < 0) {
+            return Double.NaN;
+        }
+        return (b - a) / ((to - from) / 1e9);
+    }
+
+    /**
+     * One fresh reading of a steering gate: proposes a pace for this round.
+     *
+     * @param key the gate's identity
+     * @param value the reading (valid)
+     * @param target the value to settle at
+     * @param yellow the yellow threshold (NaN when none)
+     * @param above whether high values are bad
+     * @param accumulating whether the signal is a heartbeat lag (an accumulation) rather than a level
+     * @param observedNanos when the reading was observed, on the run's clock
+     * @param intervalNanos the gate's sample interval
+     * @param now the run's clock
+     */
+    public void steer(Object key, double value, double target, double yellow, boolean above, boolean accumulating,
+            long observedNanos, long intervalNanos, long now) {
+        Track t = tracks.computeIfAbsent(key, k -> new Track());
+        if (observedNanos <= t.obs) {
+            return; // the same reading again: nothing new
+        }
+        double interval = intervalNanos / 1e9;
+        double dead = Math.max(0, (now - observedNanos) / 1e9) + interval;
+        double before = rateBetween(observedNanos - intervalNanos, observedNanos);
+        if (Double.isNaN(before)) {
+            before = pace > 0 ? pace : initialRate;
+        }
+        // growth starts from the pace when batches were too sparse to measure (a slow pace, or a slow start)
+        double grow = Math.max(before, pace > 0 ? pace : initialRate) * MAX_GROWTH;
+        boolean hasPrev = t.obs != Long.MIN_VALUE;
+        double span = hasPrev ? (observedNanos - t.obs) / 1e9 : 0;
+        double slope = hasPrev ? (value - t.value) / span : 0;
+        double proposal;
+        if (!above) {
+            // low values are bad (free space, headroom): steer on the distance below the target's mirror
+            double predicted = value + (slope < 0 ? slope : slope / 2) * dead;
+            proposal = predicted <= 0 ? before * MAX_CUT : Math.min(before * predicted / target, grow);
+        } else if (accumulating && hasPrev && value > 0 && t.value > 0) {
+            long fromT = t.obs - Math.round(t.value * 1e9);
+            long toT = observedNanos - Math.round(value * 1e9);
+            long applied = toT >= fromT ? rowsAt(toT) - rowsAt(fromT) : -1;
+            double apply = applied >= 0 && rowsAt(fromT) >= 0 ? applied / span
+                    : before * (1 - Math.min(slope, 1 - MAX_CUT));
+            double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
+            double wanted = Math.max(-0.5, Math.min(0.3, (target - predicted) / (3 * dead)));
+            proposal = apply / (1 - wanted);
+            proposal = Math.min(proposal, Math.max(grow, apply * MAX_GROWTH));
+        } else {
+            double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
+            if ((accumulating && value <= 0) || predicted <= 0) {
+                proposal = grow;
+            } else {
+                proposal = Math.min(grow, before * Math.max(MAX_CUT, target / predicted));
+            }
+        }
+        if (above ? value > yellow : value < yellow) {
+            proposal = Math.min(proposal, before); // never faster while the gate reads beyond yellow
+        }
+        t.obs = observedNanos;
+        t.value = value;
+        roundPace = Math.min(roundPace, proposal);
+    }
+
+    /** Ends a round of readings: the pace becomes the smallest proposal (if any). */
+    public void endRound() {
+        if (roundPace != Double.POSITIVE_INFINITY) {
+            pace = Math.min(MAX_PACE, Math.max(minRate, roundPace));
+            roundPace = Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /** The pace from steering in rows per second, or 0 when no gate steers. */
+    public double pace() {
+        return pace;
     }
 
     /** Records a completed batch; grows toward the ideal when green. */
@@ -97,8 +283,11 @@ public final class BatchController {
         }
     }
 
-    /** The controller's rate cap in rows per second, or 0 when none. */
+    /** The controller's rate limit in rows per second — the smaller of the AIMD cap and the pace — or 0 when none. */
     public double rateCap() {
+        if (pace > 0) {
+            return rateCap > 0 ? Math.min(rateCap, pace) : pace;
+        }
         return rateCap;
     }
 

@@ -54,6 +54,12 @@ public final class GateTracker {
         return red;
     }
 
+    /** The effective target the controller steers toward (a relative gate's multiple × baseline), or NaN. */
+    public double target() {
+        double t = gate.targetValue();
+        return gate.isRelative() && !Double.isNaN(t) ? t * baseline : t;
+    }
+
     /** Classifies one value by the thresholds, ignoring history. */
     public GateState level(double value) {
         if (!valid(value)) {
