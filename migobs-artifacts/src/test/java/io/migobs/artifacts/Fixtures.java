@@ -1,0 +1,119 @@
+package io.migobs.artifacts;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.migobs.Batch;
+import io.migobs.BlastRadius;
+import io.migobs.Cadence;
+import io.migobs.Gate;
+import io.migobs.InvariantResult;
+import io.migobs.MigrationPlan;
+import io.migobs.MigrationRun;
+import io.migobs.MigrationType;
+import io.migobs.Phase;
+import io.migobs.RollbackComplexity;
+import io.migobs.RunReport;
+import io.migobs.Signal;
+import io.migobs.Signals;
+import io.migobs.testing.ManualTimeSource;
+import java.time.Duration;
+
+/** The representative plan the golden files are rendered from, and a deterministic run of it. */
+final class Fixtures {
+    static final String NAME = "2026-11-customer-email-backfill";
+    static final long TOTAL = 200_000;
+
+    private Fixtures() {
+    }
+
+    /** The signals behind the plan, as functions of the run's manual clock. */
+    static final class Script {
+        final ManualTimeSource time = new ManualTimeSource();
+        final java.util.function.DoubleUnaryOperator lagAt;
+
+        private Script(java.util.function.DoubleUnaryOperator lagAt) {
+            this.lagAt = lagAt;
+        }
+
+        /** Green throughout. */
+        static Script green() {
+            return new Script(t -> 0.4);
+        }
+
+        /** Replica lag reads 8.5 s (yellow) from 50 s to 80 s into the run, in the ramp, then recovers. */
+        static Script lagSpike() {
+            return new Script(t -> t >= 50 && t < 80 ? 8.5 : 0.4);
+        }
+
+        double lag() {
+            return lagAt.applyAsDouble(time.elapsed().toMillis() / 1000.0);
+        }
+    }
+
+    static Signal lag(Script s) {
+        return Signals.of("replica.lag", Signals.SECONDS,
+                "now() - heartbeat.ts on the replica (heartbeat row written every 100 ms)", s::lag);
+    }
+
+    static MigrationPlan plan(Script s) {
+        Signal lag = lag(s);
+        Signal latency = Signals.of("orders.query.p99", Signals.SECONDS,
+                "p99 of `SELECT … FROM orders` from pg_stat_statements, sampled every 5 s", () -> 0.012);
+        Signal disk = Signals.of("disk.free", Signals.RATIO, "node_filesystem_avail_bytes / size on the primary",
+                () -> 0.55);
+        return MigrationPlan.builder(NAME)
+                .summary("Copy customers.email into the new customer_contacts table so the old column can be"
+                        + " dropped next quarter. All 200,000 customers; the application already dual-writes.")
+                .type(MigrationType.BACKFILL)
+                .blastRadius(BlastRadius.HIGH)
+                .rollback(RollbackComplexity.MODERATE)
+                .owner("team-accounts")
+                .escalation("accounts-oncall (PagerDuty)")
+                .totalRows(TOTAL)
+                .replicaLag(lag)
+                .batchSize(500, 100, 5_000)
+                .targetBatchTime(Duration.ofMillis(500))
+                .maxRowsPerSecond(2_000)
+                .maintenanceWindow(Duration.ofHours(2))
+                .errorBudget(0.01)
+                .gate(Gate.builder("replica-lag", lag).yellowAbove(5).redAbove(30)
+                        .sampleInterval(Duration.ofSeconds(5)).holdSamples(3)
+                        .description("Do replicas keep up with the copy?").build())
+                .gate(Gate.builder("batch-errors", Signals.batchErrorRate()).yellowAbove(0.01).redAbove(0.05)
+                        .holdSamples(5).build())
+                .gate(Gate.builder("orders-latency", latency).yellowAbove(1.5).redAbove(3)
+                        .relativeToBaseline(Gate.BaselineStatistic.P99).sampleInterval(Duration.ofSeconds(5))
+                        .description("Does the copy slow down the orders page?").build())
+                .phase(Phase.builder("canary").rows(10_000).maxBatchSize(500).requireApproval().build())
+                .phase(Phase.builder("ramp").untilFraction(0.25).maxRowsPerSecond(1_000).build())
+                .phase(Phase.builder("full")
+                        .gate(Gate.builder("disk-free", disk).yellowBelow(0.2).redBelow(0.1)
+                                .sampleInterval(Duration.ofSeconds(10)).onYellow(Gate.YellowAction.PAUSE).build())
+                        .build())
+                .invariant("email-checksum", Cadence.everyRows(20_000),
+                        ctx -> InvariantResult.pass(500),
+                        "CRC32 of (id, email) over 500 random migrated ids, old vs new table")
+                .onRollback(reason -> { }, "DELETE FROM customer_contacts WHERE source = 'backfill'; the old column"
+                        + " is untouched")
+                .note("correctness", "Rows written by the application during the copy are reconciled by the"
+                        + " dual write; the checksum compares only rows the backfill wrote.")
+                .build();
+    }
+
+    /** Runs the plan to completion on a manual clock; approves the canary; each row takes 0.25 ms. */
+    static RunReport run(MigrationPlan plan, Script script, MeterRegistry registry) {
+        ManualTimeSource time = script.time;
+        try (MigrationRun run = MigrationRun.builder(plan).meterRegistry(registry).timeSource(time).start()) {
+            long cursor = 0;
+            while (run.hasNext()) {
+                Batch b = run.nextBatch();
+                time.advance(Duration.ofMillis(Math.max(1, b.size() / 4)));
+                cursor += b.size();
+                b.complete(b.size(), cursor);
+                if (cursor >= 9_000 && cursor < 11_000) {
+                    run.approve();
+                }
+            }
+            return run.report();
+        }
+    }
+}
