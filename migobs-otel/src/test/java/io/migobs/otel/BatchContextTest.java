@@ -170,4 +170,25 @@ class BatchContextTest {
                 batches.stream().sorted((x, y) -> Long.compare(attr(x, Keys.BATCH_SEQUENCE),
                         attr(y, Keys.BATCH_SEQUENCE))).map(SpanData::getSpanId).collect(Collectors.toList()));
     }
+    @Test
+    void aRunClosedWithABatchInFlightEndsThatBatchSpanAsAnErrorAndLeavesNoContextBehind() {
+        Batch inFlight;
+        try (MigrationRun run = start(plan("closed-early", 10), BatchSpans.all())) {
+            Batch first = run.nextBatch();
+            first.complete(first.size(), 10L);
+            inFlight = run.nextBatch();
+            assertThat(Span.current().getSpanContext().isValid()).isTrue();
+        }
+        assertThat(Span.current().getSpanContext().isValid()).as("scope closed when the run finished").isFalse();
+        assertThat(MDC.get("trace_id")).isNull();
+        inFlight.complete(inFlight.size(), 20L); // the worker finishes late: no error, no second span
+        SpanData batch2 = otel.named("batch ").stream().filter(b -> attr(b, Keys.BATCH_SEQUENCE) == 2L)
+                .findFirst().orElseThrow();
+        assertThat(batch2.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(batch2.getStatus().getDescription()).isEqualTo("run ended while the batch was in flight");
+        assertThat(otel.named("batch ")).hasSize(2);
+        SpanData root = otel.one("migrate closed-early");
+        assertThat(attr(root, Keys.OUTCOME)).isEqualTo("ABORTED");
+        assertThat(root.getStatus().getDescription()).isEqualTo("closed before completion");
+    }
 }

@@ -58,6 +58,11 @@ public final class Instruments implements AutoCloseable {
     private final BatchCallback callback;
     private final Map<String, RunMeters> runs = new ConcurrentHashMap<>();
 
+    /**
+     * Creates every instrument and registers the gauge callback.
+     *
+     * @param meter the telemetry's meter (scope {@code io.migobs})
+     */
     public Instruments(Meter meter) {
         rows = meter.counterBuilder("migobs.rows").setUnit("{row}").setDescription("Rows processed by the migration")
                 .build();
@@ -147,6 +152,7 @@ public final class Instruments implements AutoCloseable {
         }
     }
 
+    /** Unregisters the gauge callback and forgets every run. */
     @Override
     public void close() {
         callback.close();

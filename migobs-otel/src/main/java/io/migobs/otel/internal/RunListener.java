@@ -72,6 +72,13 @@ public final class RunListener implements MigrationListener {
     private GateChange lastDecisionGate;
     private boolean finished;
 
+    /**
+     * A listener for one run.
+     *
+     * @param tracer the telemetry's tracer
+     * @param instruments the telemetry's metric instruments
+     * @param settings the telemetry's configuration
+     */
     public RunListener(Tracer tracer, Instruments instruments, Settings settings) {
         this.tracer = tracer;
         this.instruments = instruments;
