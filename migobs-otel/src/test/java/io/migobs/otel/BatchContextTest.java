@@ -191,4 +191,37 @@ class BatchContextTest {
         assertThat(attr(root, Keys.OUTCOME)).isEqualTo("ABORTED");
         assertThat(root.getStatus().getDescription()).isEqualTo("closed before completion");
     }
+    @Test
+    void partitionedWorkersEachRunTheirBatchInsideTheirOwnBatchSpan() throws Exception {
+        ExecutorService workers = Executors.newFixedThreadPool(3);
+        Map<String, String> queryToBatch = new java.util.concurrent.ConcurrentHashMap<>();
+        try (MigrationRun run = start(plan("partitions", 60), BatchSpans.all())) {
+            List<java.util.concurrent.Future<?>> loops = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                loops.add(workers.submit(() -> {
+                    while (run.hasNext()) {
+                        Batch b = run.nextBatch();
+                        String batchSpan = Span.current().getSpanContext().getSpanId();
+                        Span query = jdbc.spanBuilder("UPDATE users").startSpan();
+                        queryToBatch.put(query.getSpanContext().getSpanId(), batchSpan);
+                        query.end();
+                        b.complete(b.size());
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : loops) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS); // guards against a hang, asserts no timing
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        List<SpanData> batches = otel.named("batch ");
+        assertThat(batches).hasSize(60);
+        assertThat(sequences(batches)).doesNotHaveDuplicates();
+        List<SpanData> queries = otel.named("UPDATE users");
+        assertThat(queries).hasSize(60).allSatisfy(q ->
+                assertThat(q.getParentSpanId()).isEqualTo(queryToBatch.get(q.getSpanId())));
+        assertThat(queries.stream().map(SpanData::getParentSpanId).distinct().count()).isEqualTo(60);
+    }
 }
