@@ -5,7 +5,9 @@ import io.migobs.Batch;
 import io.migobs.BlastRadius;
 import io.migobs.Cadence;
 import io.migobs.Gate;
+import io.migobs.Invariant;
 import io.migobs.InvariantResult;
+import io.migobs.RollbackAction;
 import io.migobs.MigrationPlan;
 import io.migobs.MigrationRun;
 import io.migobs.MigrationType;
@@ -30,8 +32,18 @@ final class Fixtures {
         final ManualTimeSource time = new ManualTimeSource();
         final java.util.function.DoubleUnaryOperator lagAt;
 
+        final Signal lagSignal;
+        final Signal latency = Signals.of("orders.query.p99", Signals.SECONDS,
+                "p99 of `SELECT … FROM orders` from pg_stat_statements, sampled every 5 s", () -> 0.012);
+        final Signal disk = Signals.of("disk.free", Signals.RATIO, "node_filesystem_avail_bytes / size on the primary",
+                () -> 0.55);
+        final Invariant checksum = ctx -> InvariantResult.pass(500);
+        final RollbackAction rollback = reason -> { };
+
         private Script(java.util.function.DoubleUnaryOperator lagAt) {
             this.lagAt = lagAt;
+            this.lagSignal = Signals.of("replica.lag", Signals.SECONDS,
+                    "now() - heartbeat.ts on the replica (heartbeat row written every 100 ms)", this::lag);
         }
 
         /** Green throughout. */
@@ -50,16 +62,18 @@ final class Fixtures {
     }
 
     static Signal lag(Script s) {
-        return Signals.of("replica.lag", Signals.SECONDS,
-                "now() - heartbeat.ts on the replica (heartbeat row written every 100 ms)", s::lag);
+        return s.lagSignal;
+    }
+
+    static SignalRegistry registry(Script s) {
+        return SignalRegistry.builder().signal(s.lagSignal, s.latency, s.disk)
+                .invariant("email-checksum", s.checksum).rollback("delete-copied-rows", s.rollback).build();
     }
 
     static MigrationPlan plan(Script s) {
-        Signal lag = lag(s);
-        Signal latency = Signals.of("orders.query.p99", Signals.SECONDS,
-                "p99 of `SELECT … FROM orders` from pg_stat_statements, sampled every 5 s", () -> 0.012);
-        Signal disk = Signals.of("disk.free", Signals.RATIO, "node_filesystem_avail_bytes / size on the primary",
-                () -> 0.55);
+        Signal lag = s.lagSignal;
+        Signal latency = s.latency;
+        Signal disk = s.disk;
         return MigrationPlan.builder(NAME)
                 .summary("Copy customers.email into the new customer_contacts table so the old column can be"
                         + " dropped next quarter. All 200,000 customers; the application already dual-writes.")
@@ -89,10 +103,9 @@ final class Fixtures {
                         .gate(Gate.builder("disk-free", disk).yellowBelow(0.2).redBelow(0.1)
                                 .sampleInterval(Duration.ofSeconds(10)).onYellow(Gate.YellowAction.PAUSE).build())
                         .build())
-                .invariant("email-checksum", Cadence.everyRows(20_000),
-                        ctx -> InvariantResult.pass(500),
+                .invariant("email-checksum", Cadence.everyRows(20_000), s.checksum,
                         "CRC32 of (id, email) over 500 random migrated ids, old vs new table")
-                .onRollback(reason -> { }, "DELETE FROM customer_contacts WHERE source = 'backfill'; the old column"
+                .onRollback(s.rollback, "DELETE FROM customer_contacts WHERE source = 'backfill'; the old column"
                         + " is untouched")
                 .note("correctness", "Rows written by the application during the copy are reconciled by the"
                         + " dual write; the checksum compares only rows the backfill wrote.")

@@ -53,10 +53,23 @@ class PromtoolTest {
         assertThat(r.output()).contains("SUCCESS");
     }
 
+    /** Keeps only the generated test groups of one gate, so a mutation test runs in a fraction of the time. */
+    @SuppressWarnings("unchecked")
+    private void onlyTestsOfGate(String gate) throws Exception {
+        Path file = dir.resolve(PLAN.name() + "-alerts.test.yml");
+        YAMLMapper yaml = new YAMLMapper();
+        Map<String, Object> root = yaml.readValue(file.toFile(), Map.class);
+        List<Map<String, Object>> tests = (List<Map<String, Object>>) root.get("tests");
+        tests.removeIf(t -> !String.valueOf(t.get("name")).startsWith("gate " + gate + ":"));
+        assertThat(tests).hasSize(2);
+        yaml.writeValue(file.toFile(), root);
+    }
+
     @Test
     void unitTestsCatchAnAlertThatFiresLaterThanTheHoldWindow() throws Exception {
         MigrationArtifacts a = MigrationArtifacts.of(PLAN);
         Path rules = rules(a);
+        onlyTestsOfGate("replica-lag");
         String text = Files.readString(rules);
         // the replica-lag gate holds 15 s; a rule waiting 20 s must fail the generated test
         String broken = text.replaceFirst("(gate=\\\\\"replica-lag\\\\\"\\} > 30\"\\n\\s+for: )15s", "$120s");
@@ -71,6 +84,7 @@ class PromtoolTest {
     void unitTestsCatchAnAlertOnTheWrongThreshold() throws Exception {
         MigrationArtifacts a = MigrationArtifacts.of(PLAN);
         Path rules = rules(a);
+        onlyTestsOfGate("replica-lag");
         String text = Files.readString(rules);
         // a red threshold above the crossing value (60) never fires
         String broken = text.replace("gate=\\\"replica-lag\\\"} > 30\"", "gate=\\\"replica-lag\\\"} > 90\"");
