@@ -20,13 +20,13 @@ public final class Recommended {
     /** Red threshold of the latency-inflation gate: 4.0 (production latency quadrupled: stop). */
     public static final double INFLATION_RED = 4.0;
     /**
-     * Target of the replica-lag gate: 1 second. Any lag above zero keeps the replica busy all the time, the
-     * fastest it can go, so a higher target buys no speed; it only costs safety: the backlog behind a lag of L
-     * seconds was written at the old pace, so if the replica suddenly applies k times slower, that backlog alone
-     * lifts the lag to about k·L before any correction helps. One fifth of the SLO survives a replica slowing
-     * five-fold, and leaves 4 s for the dead time of a 1 s sample, during which lag grows at most 1 s per second.
+     * Target of the replica-lag gate: 0.5 seconds. Any lag above zero keeps the replica busy all the time, the
+     * fastest it can go, so a higher target buys no speed; it only costs safety. The backlog behind a lag of L
+     * seconds is already written at the old pace: if the replica suddenly applies k times slower, the lag climbs
+     * to about k × (L + the time to notice, up to two sample intervals) however hard the run then brakes. A target
+     * of a tenth of the SLO keeps a replica slowing to a third of its speed inside the SLO.
      */
-    public static final double LAG_TARGET_SECONDS = 1;
+    public static final double LAG_TARGET_SECONDS = 0.5;
     /**
      * Target of the latency-inflation gate: 1.9. Inflation is a level that follows the load within a sample, so a
      * small headroom suffices; every percent below the SLO is a percent of throughput lost where the primary is the
@@ -41,7 +41,8 @@ public final class Recommended {
 
     /**
      * The replica-lag gate {@code replica.lag}: yellow above {@value #LAG_YELLOW_SECONDS} s, red above
-     * {@value #LAG_RED_SECONDS} s, steering toward {@value #LAG_TARGET_SECONDS} s, sampled every second, readings older than {@link #MAX_READING_AGE} unknown.
+     * {@value #LAG_RED_SECONDS} s, steering toward {@value #LAG_TARGET_SECONDS} s, sampled every second, readings
+     * older than {@link #MAX_READING_AGE} unknown.
      *
      * @param replicaLag the lag of the most lagging replica, in seconds (a heartbeat age)
      * @return the gate
@@ -60,7 +61,8 @@ public final class Recommended {
 
     /**
      * The latency-inflation gate {@code latency.inflation}: yellow above {@value #INFLATION_YELLOW}, red above
-     * {@value #INFLATION_RED}, steering toward {@value #INFLATION_TARGET}, sampled every second, readings older than {@link #MAX_READING_AGE} unknown.
+     * {@value #INFLATION_RED}, steering toward {@value #INFLATION_TARGET}, sampled every second, readings older than
+     * {@link #MAX_READING_AGE} unknown.
      *
      * @param latencyInflation production latency divided by its latency without the backfill (1.0 = no effect),
      *        for example the p99 of the service's queries over its pre-migration p99

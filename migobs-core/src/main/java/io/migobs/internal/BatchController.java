@@ -4,32 +4,38 @@ package io.migobs.internal;
  * Adaptive batch size and pace. Not thread-safe: the run calls it under its lock. Not API.
  *
  * <p><b>Steering (gates with a target).</b> When some gate has a target, the controller holds a <em>pace</em>, a
- * rows-per-second limit always in force, and moves it once per fresh sample so that each steering signal settles at
- * its target, below its yellow threshold:
+ * rows-per-second limit always in force, and moves it once per fresh reading of each steering gate so that the
+ * signal settles at its target, below its yellow threshold:
  * <ul>
- *   <li><em>Dead time.</em> A reading describes the past: it was observed {@code age} ago, and a change made now
- *       shows in the next reading one sample interval later. So a reading is compared with the run's own
- *       throughput in the interval <em>before the reading was observed</em> (kept in a short history of
- *       completions), never with the current pace — corrections made since are not counted twice — and the value
- *       is extrapolated along its trend over the dead time {@code D = age + interval}:
- *       {@code v' = v + slope × D} (a falling trend is believed only halfway: the signal must come down, not just
- *       promise to).</li>
+ *   <li><em>Dead time.</em> A reading describes the past: it was observed some time ago, and it reflects the load
+ *       before that. So a reading is compared with the run's own throughput in the sample interval <em>before the
+ *       reading was observed</em> (kept in a short history of completions), never with the current pace: a
+ *       correction made since is not counted twice, and the loop does not wind up while the signal catches
+ *       up.</li>
  *   <li><em>A level signal</em> (latency, inflation, CPU: a function of the current load) gets
- *       {@code pace = throughput_then × target / v'}, a multiplicative correction that is exact when the signal is
- *       proportional to the load, under-corrects when it is convex (queueing), and converges from either side.</li>
+ *       {@code pace = throughput_then × target / value}: exact when the signal is proportional to the load,
+ *       under-correcting (so converging without overshoot) when it is convex, as queueing latency is. Above the
+ *       target the cut starts from the measured throughput; below it the growth starts from the larger of that and
+ *       the pace (a slow pace leaves too few batches in an interval to measure). A level is not extrapolated: its
+ *       change between two readings is mostly the noise of the load, and acting on it makes the pace oscillate.</li>
  *   <li><em>The replica lag</em> (the plan's {@code replicaLag} signal, a heartbeat age) is an accumulation, not a
- *       level: any pace above the replica's apply rate makes it grow without bound, any pace below lets it drain.
- *       Its meaning gives the apply rate directly: between two readings with the replica busy (lag above zero at
- *       both), the replica applied exactly the rows the run committed between {@code obs₁ − lag₁} and
- *       {@code obs₂ − lag₂}. The pace is that apply rate scaled to move the lag toward the target within a few dead
- *       times: {@code pace = apply / (1 − s)} with the wanted slope {@code s = (target − v') / (3 D)}, bounded to
- *       [−0.5, 0.3]. A lag target above zero keeps the replica always busy, which is the fastest the replica
- *       allows; the headroom to yellow covers the dead time, during which lag grows at most 1 s per second.</li>
- *   <li>A reading at zero (or a lag that was zero at the previous reading) says only that the limit is higher:
- *       the pace grows by at most 1.5× the throughput of the last interval per sample (slow start).</li>
+ *       level: any pace above the replica's apply rate makes it grow without bound, any pace below lets it drain,
+ *       whatever the level. Its meaning gives the apply rate directly: between two readings with the replica
+ *       busy (lag above zero at both), the replica applied exactly the rows the run committed between
+ *       {@code observed₁ − lag₁} and {@code observed₂ − lag₂}. The pace is that apply rate scaled to move the lag
+ *       toward the target within three dead times, {@code pace = apply / (1 − s)} with the wanted slope
+ *       {@code s = (target − lag') / (3 D)} bounded to [−0.5, 0.3], where {@code lag'} is the lag extrapolated along
+ *       its trend over the dead time {@code D} (the reading's age plus one interval; a falling trend is believed
+ *       only halfway). An accumulation's trend is real, not noise: the backlog behind it is already written.</li>
+ *   <li>A reading at zero (or a lag that was zero at the previous reading) says only that the limit is higher: the
+ *       pace grows by at most 1.5× per reading (slow start, from one initial batch per second). While a gate reads
+ *       beyond yellow the pace never grows.</li>
  *   <li>The pace is the minimum over the steering gates, never below the floor (a tenth of the minimum batch size
- *       per second). A batch is at most one tenth of a second of pace (the rate limiter's refresh period), so the
- *       load is spread evenly at the time scale the signals measure.</li>
+ *       per second). A batch is at most a tenth of a second of pace (the rate limiter's refresh period), so the
+ *       load is spread evenly at the time scale the signals measure: a burst of commits is what a one-second
+ *       latency or throughput window sees.</li>
+ *   <li>A steering gate that turns yellow is answered by steering, which knows how far off it is; the halving
+ *       below applies to the gates without a target.</li>
  * </ul>
  *
  * <p><b>Yellow (AIMD, every gate).</b>
@@ -97,7 +103,7 @@ public final class BatchController {
         this.step = Math.max(min, initial / 2.0);
         this.targetSeconds = targetSeconds;
         this.minRate = Math.max(1.0, min / 10.0);
-        this.initialRate = initial / targetSeconds;
+        this.initialRate = initial; // one initial batch per second: nothing is known about the load yet
     }
 
     /** The size of the next batch within [min, min(max, phaseMax)]. */
@@ -187,19 +193,23 @@ public final class BatchController {
         double interval = intervalNanos / 1e9;
         double dead = Math.max(0, (now - observedNanos) / 1e9) + interval;
         double before = rateBetween(observedNanos - intervalNanos, observedNanos);
-        if (Double.isNaN(before)) {
+        boolean measured = !Double.isNaN(before);
+        if (!measured) {
             before = pace > 0 ? pace : initialRate;
         }
         // growth starts from the pace when batches were too sparse to measure (a slow pace, or a slow start)
-        double grow = Math.max(before, pace > 0 ? pace : initialRate) * MAX_GROWTH;
+        double grow = measured ? Math.max(before, pace) * MAX_GROWTH : (pace > 0 ? pace : initialRate);
         boolean hasPrev = t.obs != Long.MIN_VALUE;
         double span = hasPrev ? (observedNanos - t.obs) / 1e9 : 0;
         double slope = hasPrev ? (value - t.value) / span : 0;
         double proposal;
         if (!above) {
-            // low values are bad (free space, headroom): steer on the distance below the target's mirror
-            double predicted = value + (slope < 0 ? slope : slope / 2) * dead;
-            proposal = predicted <= 0 ? before * MAX_CUT : Math.min(before * predicted / target, grow);
+            // low values are bad (free space, headroom): the mirror image of a level
+            if (value >= target) {
+                proposal = target <= 0 ? grow : Math.min(grow, Math.max(before, pace) * value / target);
+            } else {
+                proposal = before * Math.max(MAX_CUT, target <= 0 ? 0 : value / target);
+            }
         } else if (accumulating && hasPrev && value > 0 && t.value > 0) {
             long fromT = t.obs - Math.round(t.value * 1e9);
             long toT = observedNanos - Math.round(value * 1e9);
@@ -210,13 +220,14 @@ public final class BatchController {
             double wanted = Math.max(-0.5, Math.min(0.3, (target - predicted) / (3 * dead)));
             proposal = apply / (1 - wanted);
             proposal = Math.min(proposal, Math.max(grow, apply * MAX_GROWTH));
+        } else if ((accumulating && value <= 0) || value <= 0) {
+            proposal = grow;
+        } else if (value <= target) {
+            // below target: go faster, from the pace when batches were too sparse to measure
+            proposal = Math.min(grow, Math.max(before, pace) * target / value);
         } else {
-            double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
-            if ((accumulating && value <= 0) || predicted <= 0) {
-                proposal = grow;
-            } else {
-                proposal = Math.min(grow, before * Math.max(MAX_CUT, target / predicted));
-            }
+            // above target: cut from the throughput that produced the reading
+            proposal = before * Math.max(MAX_CUT, target / value);
         }
         if (above ? value > yellow : value < yellow) {
             proposal = Math.min(proposal, before); // never faster while the gate reads beyond yellow
