@@ -1579,13 +1579,15 @@ public final class MigrationRun implements AutoCloseable {
         double active = Math.max(0, elapsed - pausedSeconds() - rateWaitNanos / 1e9);
         double[] eta = eta();
         Map<String, GateState> gates = new LinkedHashMap<>();
+        Map<String, Double> values = new LinkedHashMap<>();
         for (GateTracker t : phaseTrackers[phaseIndex]) {
             gates.put(t.gate().name(), t.state());
+            values.put(t.gate().name(), t.lastValue());
         }
         return new ProgressSnapshot(plan.name(), phase().name(), state, decision, rows, batches, failedBatches,
                 fraction(), recentRate(now), elapsed > 0 ? runRows / elapsed : 0, active > 0 ? runRows / active : 0,
                 eta[0], eta[1], replicaLag, backlog, controller.next(phase().maxBatchSize()), currentRateLimit(),
-                elapsed, throttledSeconds(), pausedSeconds(), gates);
+                elapsed, throttledSeconds(), pausedSeconds(), gates, values);
     }
 
     /**

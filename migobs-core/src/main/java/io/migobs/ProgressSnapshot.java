@@ -26,12 +26,14 @@ import java.util.Map;
  * @param throttledSeconds time spent throttled
  * @param pausedSeconds time spent paused, awaiting approval or stabilizing
  * @param gates state per gate of the current phase
+ * @param gateValues last value read per gate of the current phase, in the gate signal's unit (NaN when the last
+ *        read failed or no sample was taken yet)
  */
 public record ProgressSnapshot(String migration, String phase, RunState state, Decision decision, long rowsProcessed,
         long batches, long failedBatches, double fraction, double recentRowsPerSecond, double effectiveRowsPerSecond,
         double activeRowsPerSecond, double etaSeconds, double etaActiveSeconds, double replicaLagSeconds,
         double backlog, int batchSize, double rateLimit, double elapsedSeconds, double throttledSeconds,
-        double pausedSeconds, Map<String, GateState> gates) {
+        double pausedSeconds, Map<String, GateState> gates, Map<String, Double> gateValues) {
 
     /**
      * Copies the gate map. Validates and copies the fields.
@@ -57,8 +59,11 @@ public record ProgressSnapshot(String migration, String phase, RunState state, D
      * @param throttledSeconds time spent throttled
      * @param pausedSeconds time spent paused, awaiting approval or stabilizing
      * @param gates state per gate of the current phase
+     * @param gateValues last value read per gate of the current phase, in the gate signal's unit (NaN when the last
+     *        read failed or no sample was taken yet)
      */
     public ProgressSnapshot {
         gates = Map.copyOf(gates);
+        gateValues = Map.copyOf(gateValues);
     }
 }

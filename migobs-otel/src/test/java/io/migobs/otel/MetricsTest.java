@@ -149,6 +149,9 @@ class MetricsTest {
 
         MetricData gateState = otel.metric(all, "migobs.gate.state");
         assertThat(gauge(gateState, attrs("migration", "metrics", "gate", "lag"))).isZero();
+        MetricData gateValue = otel.metric(all, "migobs.gate.value");
+        assertThat(gauge(gateValue, attrs("migration", "metrics", "gate", "lag", "unit", "seconds")))
+                .as("the script ends on 0.5 s").isEqualTo(0.5);
         MetricData threshold = otel.metric(all, "migobs.gate.threshold");
         assertThat(gauge(threshold, attrs("migration", "metrics", "gate", "lag", "level", "yellow",
                 "unit", "seconds"))).isEqualTo(5.0);

@@ -51,6 +51,7 @@ public final class Instruments implements AutoCloseable {
     private final ObservableDoubleMeasurement backlog;
     private final ObservableDoubleMeasurement gateState;
     private final ObservableDoubleMeasurement gateThreshold;
+    private final ObservableDoubleMeasurement gateValue;
     private final ObservableDoubleMeasurement runState;
     private final ObservableDoubleMeasurement phaseActive;
     private final ObservableDoubleMeasurement throttled;
@@ -86,6 +87,7 @@ public final class Instruments implements AutoCloseable {
         backlog = gauge(meter, "migobs.backlog", "{key}", "How far the cursor trails the source's head");
         gateState = gauge(meter, "migobs.gate.state", "", "Gate state: 0 green, 1 yellow, 2 red, 3 unknown");
         gateThreshold = gauge(meter, "migobs.gate.threshold", "", "Effective gate threshold, in the unit attribute");
+        gateValue = gauge(meter, "migobs.gate.value", "", "Last value read by the gate, in the unit attribute");
         runState = gauge(meter, "migobs.run.state", "", "Run state: 0 preflight, 1 running, 2 throttled, 3 paused,"
                 + " 4 awaiting approval, 5 stabilizing, 6 completed, 7 aborted, 8 stopped");
         phaseActive = gauge(meter, "migobs.phase.active", "",
@@ -95,7 +97,7 @@ public final class Instruments implements AutoCloseable {
         paused = meter.counterBuilder("migobs.paused").ofDoubles().setUnit("s")
                 .setDescription("Time spent paused, awaiting approval or stabilizing").buildObserver();
         callback = meter.batchCallback(this::observe, batchSize, rateLimit, throughput, progress, eta, lag, backlog,
-                gateState, gateThreshold, runState, phaseActive, throttled, paused);
+                gateState, gateThreshold, gateValue, runState, phaseActive, throttled, paused);
     }
 
     private static ObservableDoubleMeasurement gauge(Meter meter, String name, String unit, String description) {
@@ -136,6 +138,10 @@ public final class Instruments implements AutoCloseable {
             }
             for (Map.Entry<String, GateState> g : s.gates().entrySet()) {
                 gateState.record(g.getValue().code(), m.gateAttributes(g.getKey()));
+            }
+            for (Map.Entry<String, Double> v : s.gateValues().entrySet()) {
+                RunMeters.Thresholds th = m.thresholds.get(v.getKey());
+                record(gateValue, v.getValue(), m.valueAttributes(v.getKey(), th == null ? "" : th.unit()));
             }
             for (Map.Entry<String, RunMeters.Thresholds> t : m.thresholds.entrySet()) {
                 RunMeters.Thresholds th = t.getValue();

@@ -65,6 +65,10 @@ final class RunMeters {
         return base.toBuilder().put(Instruments.GATE, gate).build();
     }
 
+    Attributes valueAttributes(String gate, String unit) {
+        return base.toBuilder().put(Instruments.GATE, gate).put(Instruments.UNIT, unit).build();
+    }
+
     Attributes thresholdAttributes(String gate, String level, String unit) {
         return base.toBuilder().put(Instruments.GATE, gate).put(Instruments.LEVEL, level).put(Instruments.UNIT, unit)
                 .build();
