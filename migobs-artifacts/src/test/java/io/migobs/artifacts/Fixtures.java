@@ -129,4 +129,41 @@ final class Fixtures {
             return run.report();
         }
     }
+
+    /**
+     * A fixed report of the representative plan, written out by hand so the golden files do not move when the
+     * core's controller is tuned: canary approved, replica lag yellow for 23 s in the ramp, completed.
+     */
+    static RunReport report() {
+        long t0 = java.time.Instant.parse("2026-11-20T09:00:00Z").toEpochMilli();
+        java.util.List<io.migobs.GateChange> gates = java.util.List.of(
+                new io.migobs.GateChange(NAME, "ramp", "replica-lag", io.migobs.GateState.GREEN,
+                        io.migobs.GateState.YELLOW, 8.5, 5, 30, "seconds", "gate 'replica-lag' is YELLOW: value 8.5"
+                        + " seconds above yellow threshold 5 for 3 samples (hold 3)", t0 + 68_000),
+                new io.migobs.GateChange(NAME, "ramp", "replica-lag", io.migobs.GateState.YELLOW,
+                        io.migobs.GateState.GREEN, 0.4, 5, 30, "seconds", "gate 'replica-lag' is GREEN: value 0.4"
+                        + " seconds", t0 + 91_000));
+        java.util.List<io.migobs.DecisionChange> decisions = java.util.List.of(
+                new io.migobs.DecisionChange(NAME, "canary", io.migobs.Decision.PROCEED, io.migobs.Decision.PAUSE,
+                        "phase 'canary' done: awaiting approval", 500, 2000, t0 + 10_000),
+                new io.migobs.DecisionChange(NAME, "ramp", io.migobs.Decision.PAUSE, io.migobs.Decision.PROCEED,
+                        "approved by operator", 500, 1000, t0 + 40_000),
+                new io.migobs.DecisionChange(NAME, "ramp", io.migobs.Decision.PROCEED, io.migobs.Decision.THROTTLE,
+                        "gate 'replica-lag' is YELLOW: value 8.5 seconds above yellow threshold 5 for 3 samples"
+                        + " (hold 3)", 1000, 416.667, t0 + 68_000),
+                new io.migobs.DecisionChange(NAME, "ramp", io.migobs.Decision.THROTTLE, io.migobs.Decision.PROCEED,
+                        "every gate green", 125, 135.417, t0 + 91_000));
+        java.util.List<io.migobs.PhaseChange> phases = java.util.List.of(
+                new io.migobs.PhaseChange(NAME, "canary", "ramp", 10_000, "quota done at 10000 rows; every gate green"
+                        + " for the last 3 samples; invariants passed; approved", t0 + 40_000),
+                new io.migobs.PhaseChange(NAME, "ramp", "full", 50_000, "quota done at 50000 rows; every gate green"
+                        + " for the last 3 samples; invariants passed", t0 + 119_000));
+        java.util.Map<String, Double> baselines = new java.util.LinkedHashMap<>();
+        baselines.put("orders-latency", 0.012);
+        return new RunReport(NAME, io.migobs.RunState.COMPLETED, null, t0, t0 + 231_000, 200_000, 0, 126, 1,
+                Duration.ofSeconds(231), Duration.ofMillis(22_331), Duration.ofSeconds(30), 865.8, 2003,
+                java.util.List.of("canary", "ramp", "full"), baselines, gates, decisions, phases,
+                java.util.List.of(new RunReport.InvariantSummary("email-checksum", 12, 0, 6_000, "ok",
+                        java.util.List.of())), false, null, null);
+    }
 }

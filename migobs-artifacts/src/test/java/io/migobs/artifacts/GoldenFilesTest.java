@@ -1,6 +1,5 @@
 package io.migobs.artifacts;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.migobs.MigrationPlan;
 import io.migobs.RunReport;
 import java.io.IOException;
@@ -15,9 +14,8 @@ class GoldenFilesTest {
 
     @BeforeAll
     static void render() {
-        Fixtures.Script script = Fixtures.Script.lagSpike();
-        MigrationPlan plan = Fixtures.plan(script);
-        report = Fixtures.run(plan, script, new SimpleMeterRegistry());
+        MigrationPlan plan = Fixtures.plan(Fixtures.Script.lagSpike());
+        report = Fixtures.report();
         artifacts = MigrationArtifacts.of(plan).withReport(report);
     }
 

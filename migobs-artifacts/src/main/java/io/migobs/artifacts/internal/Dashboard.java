@@ -115,7 +115,8 @@ public final class Dashboard {
         progress.add(panel("Rows processed by phase", "Are we moving, and how many rows has each phase done"
                 + (plan.totalRows() > 0 ? " (of " + Text.count(plan.totalRows())
                 + (plan.totalIsEstimate() ? ", estimated" : "") + ")" : "") + "?", "timeseries", "short",
-                List.of(new Target("sum by (phase) (" + sel(Prom.ROWS) + ")", "{{phase}}")),
+                List.of(new Target("sum by (phase) (" + sel(Prom.ROWS) + ")", "{{phase}}"),
+                        new Target("sum(" + sel(Prom.ROWS) + ")", "total")),
                 plan.totalRows() > 0 ? steps("transparent", null, "blue", (double) plan.totalRows()) : List.of(),
                 plan.totalRows() > 0 ? "line at the total, " + Text.count(plan.totalRows()) + " rows" : "none", 12, 8));
         Double cap = plan.maxRowsPerSecond() > 0 ? plan.maxRowsPerSecond() : null;

@@ -68,11 +68,12 @@ public final class Text {
             sb.append(m).append("m ");
         }
         if (s > 0 || rest > 0) {
-            sb.append(s);
-            if (rest > 0 && h == 0 && m == 0) {
-                sb.append('.').append(String.format(Locale.ROOT, "%03d", rest).replaceAll("0+$", ""));
+            long tenths = Math.round(rest / 100.0);
+            if (h == 0 && m == 0 && tenths > 0 && tenths < 10) {
+                sb.append(s).append('.').append(tenths).append("s ");
+            } else if (s > 0) {
+                sb.append(s).append("s ");
             }
-            sb.append("s ");
         }
         return sb.toString().strip();
     }
