@@ -112,6 +112,18 @@ class PromtoolTest {
     }
 
     @Test
+    void planWithoutGatesStillGetsValidRulesAndTests() throws Exception {
+        MigrationPlan plan = MigrationPlan.builder("v1.2_schema-only").build();
+        MigrationArtifacts a = MigrationArtifacts.of(plan);
+        rules(a);
+        assertThat(a.alertRules()).doesNotContain("MigobsGate").contains("MigobsStalled");
+        Promtool.Result check = Promtool.run(dir, "check", "rules", plan.name() + "-alerts.rules.yml");
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        Promtool.Result test = Promtool.run(dir, "test", "rules", plan.name() + "-alerts.test.yml");
+        assertThat(test.exitCode()).as(test.output()).isZero();
+    }
+
+    @Test
     void everyDashboardQueryIsValidPromQl() throws Exception {
         List<String> queries = new Dashboard(PLAN, Map.of()).queries();
         assertThat(queries).hasSizeGreaterThan(15);
