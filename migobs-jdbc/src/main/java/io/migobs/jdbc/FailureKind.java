@@ -17,7 +17,8 @@ import java.util.Map;
  * <tr><td>DEADLOCK</td><td>40P01</td><td>1213</td><td>40001 (code 40001)</td></tr>
  * <tr><td>SERIALIZATION</td><td>40001, other class 40</td><td>40001 (not 1213)</td><td>class 40</td></tr>
  * <tr><td>LOCK_TIMEOUT</td><td>55P03</td><td>1205</td><td>HYT00 (code 50200)</td></tr>
- * <tr><td>CONNECTION</td><td>class 08, 57P01-57P03</td><td>class 08, 1927, 2006, 2013</td><td>class 08, code 90067</td></tr>
+ * <tr><td>CONNECTION</td><td>class 08, 57P01-57P03</td><td>class 08, 1927, 2006, 2013</td><td>class 08, codes 90007,
+ * 90067, 90098, 90121 (closed or broken session)</td></tr>
  * <tr><td>STATEMENT_TIMEOUT</td><td>57014</td><td>1317, 1969, 3024</td><td>57014</td></tr>
  * </table>
  * Any {@link SQLTransientException} not matched above is {@link #OTHER_TRANSIENT}; {@link SQLTimeoutException} is
@@ -59,7 +60,6 @@ public enum FailureKind {
      */
     public static FailureKind classify(Throwable error) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        FailureKind found = null;
         Throwable t = error;
         java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
         if (t != null) {
@@ -83,39 +83,28 @@ public enum FailureKind {
                 todo.add(t.getCause());
             }
         }
-        return found == null ? PERMANENT : found;
+        return PERMANENT;
     }
 
     private static FailureKind one(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        int code = e.getErrorCode();
-        String product = e.getClass().getName();
-        boolean mysql = product.startsWith("org.mariadb") || product.startsWith("com.mysql");
-        boolean h2 = product.startsWith("org.h2");
-        if (mysql) {
-            switch (code) {
-                case 1213:
-                    return DEADLOCK;
-                case 1205:
-                    return LOCK_TIMEOUT;
-                case 1927: case 2006: case 2013:
-                    return CONNECTION;
-                case 1317: case 1969: case 3024:
-                    return STATEMENT_TIMEOUT;
-                default:
-                    break;
-            }
-        }
-        if (h2) {
-            if (code == 40001) {
+        // Vendor codes do not collide: PostgreSQL reports 0, MariaDB/MySQL below 10000, H2 five digits.
+        switch (e.getErrorCode()) {
+            case 1213:
                 return DEADLOCK;
-            }
-            if (code == 50200 || "HYT00".equals(state)) {
+            case 1205: case 50200:
                 return LOCK_TIMEOUT;
-            }
-            if (code == 90067) {
+            case 1927: case 2006: case 2013: case 90007: case 90067: case 90098: case 90121:
                 return CONNECTION;
-            }
+            case 1317: case 1969: case 3024:
+                return STATEMENT_TIMEOUT;
+            case 40001:
+                return DEADLOCK; // H2's "Deadlock detected"
+            default:
+                break;
+        }
+        if ("HYT00".equals(state)) {
+            return LOCK_TIMEOUT;
         }
         if ("40P01".equals(state)) {
             return DEADLOCK;

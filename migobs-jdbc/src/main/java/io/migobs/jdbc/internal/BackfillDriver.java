@@ -61,7 +61,7 @@ public final class BackfillDriver {
         try (Connection c = spec.dataSource().getConnection()) {
             return schema(c).sql().dialect();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot detect the dialect of the backfill's database: " + e, e);
+            throw new IllegalStateException("cannot detect the dialect of the backfill's database: " + brief(e), e);
         }
     }
 
@@ -74,7 +74,7 @@ public final class BackfillDriver {
             s.checkpoint().ensure(c);
             return s.checkpoint().read(c, migration, false);
         } catch (SQLException e) {
-            throw new MigrationException(migration, null, "cannot read the checkpoint: " + e, e);
+            throw new MigrationException(migration, null, "cannot read the checkpoint: " + brief(e), e);
         }
     }
 
@@ -90,7 +90,7 @@ public final class BackfillDriver {
             log("checkpoint-reset", "migration={} table={} deleted={}", migration, spec.table(), deleted);
             return deleted;
         } catch (SQLException e) {
-            throw new MigrationException(migration, null, "cannot reset the checkpoint: " + e, e);
+            throw new MigrationException(migration, null, "cannot reset the checkpoint: " + brief(e), e);
         }
     }
 
@@ -133,7 +133,7 @@ public final class BackfillDriver {
                 cp = prepareCheckpoint(c, schema(c), plan.name(), wall);
             } catch (SQLException e) {
                 throw new MigrationException(plan.name(), null, "cannot prepare the checkpoint in table '"
-                        + spec.checkpointTable() + "': " + e, e);
+                        + spec.checkpointTable() + "': " + brief(e), e);
             }
         }
         MigrationRun.Builder b = MigrationRun.builder(plan);
@@ -150,6 +150,7 @@ public final class BackfillDriver {
         String migration = run.plan().name();
         TimeSource time = spec.timeSource() != null ? spec.timeSource() : run.timeSource();
         String prevMigration = MDC.get("migration");
+        String prevPhase = MDC.get("phase");
         MDC.put("migration", migration);
         Connection conn = null;
         try {
@@ -161,7 +162,7 @@ public final class BackfillDriver {
                     cp = prepareCheckpoint(c, schema(c), migration, time.wallTimeMillis());
                 } catch (SQLException e) {
                     throw new MigrationException(migration, null, "cannot prepare the checkpoint in table '"
-                            + spec.checkpointTable() + "': " + e, e);
+                            + spec.checkpointTable() + "': " + brief(e), e);
                 }
                 if (cp.status() == Checkpoint.Status.COMPLETED) {
                     log("already-completed", "migration={} table={} rows_done={} cursor={} updated_at={} action=skip"
@@ -186,6 +187,7 @@ public final class BackfillDriver {
             long retries = 0;
             while (run.hasNext()) {
                 Batch batch = run.nextBatch();
+                MDC.put("phase", batch.phase());
                 int attempt = 0;
                 Outcome done = null;
                 JdbcBatchException failure = null;
@@ -273,11 +275,16 @@ public final class BackfillDriver {
             return report;
         } finally {
             close(conn);
-            if (prevMigration == null) {
-                MDC.remove("migration");
-            } else {
-                MDC.put("migration", prevMigration);
-            }
+            restore("migration", prevMigration);
+            restore("phase", prevPhase);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
         }
     }
 
@@ -292,8 +299,16 @@ public final class BackfillDriver {
         return new JdbcBatchException(migration, batch.phase(), msg, r, kind, attempts, e);
     }
 
-    private static String brief(Throwable e) {
+    /** Class, first line of the message, SQLState and code: driver messages may append the SQL on more lines. */
+    static String brief(Throwable e) {
         String m = e.getMessage();
+        if (m != null) {
+            int nl = m.indexOf('\n');
+            m = (nl >= 0 ? m.substring(0, nl) : m).strip();
+            if (m.endsWith("; SQL statement:")) {
+                m = m.substring(0, m.length() - "; SQL statement:".length());
+            }
+        }
         String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState()
                 + ", code " + s.getErrorCode() + "]" : "";
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.strip()) + state;

@@ -1,0 +1,75 @@
+package io.migobs.jdbc;
+
+import io.migobs.jdbc.testsupport.Databases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/** Per-dialect session SQL for the failure tests: ids, lock waits, kills, lock timeouts. */
+final class Sessions {
+    private Sessions() {
+    }
+
+    static long id(Databases.Kind kind, Connection c) throws SQLException {
+        String q = kind == Databases.Kind.POSTGRESQL ? "SELECT pg_backend_pid()"
+                : kind == Databases.Kind.MARIADB ? "SELECT CONNECTION_ID()" : "SELECT SESSION_ID()";
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static void kill(Databases.Kind kind, DataSource ds, long id) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            if (kind == Databases.Kind.POSTGRESQL) {
+                s.execute("SELECT pg_terminate_backend(" + id + ")");
+            } else if (kind == Databases.Kind.MARIADB) {
+                s.execute("KILL CONNECTION " + id);
+            } else {
+                s.execute("CALL ABORT_SESSION(" + id + ")");
+            }
+        }
+    }
+
+    static boolean waitingOnLock(Databases.Kind kind, Connection side, long id) throws SQLException {
+        String q = kind == Databases.Kind.POSTGRESQL
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = ? AND wait_event_type = 'Lock'"
+                : "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?"
+                        + " AND trx_state = 'LOCK WAIT'";
+        try (PreparedStatement ps = side.prepareStatement(q)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /** Polls (no sleeping) until the session waits on a lock; fails after a bounded number of polls. */
+    static void awaitLockWait(Databases.Kind kind, DataSource ds, long id) throws SQLException {
+        try (Connection side = ds.getConnection()) {
+            for (int i = 0; i < 20_000; i++) {
+                if (waitingOnLock(kind, side, id)) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        throw new AssertionError("session " + id + " never waited on a lock");
+    }
+
+    /** A statement that makes lock waits of this session (or transaction) time out quickly. */
+    static String shortLockTimeout(Databases.Kind kind) {
+        switch (kind) {
+            case POSTGRESQL:
+                return "SET LOCAL lock_timeout = '150ms'";
+            case MARIADB:
+                return "SET SESSION innodb_lock_wait_timeout = 1";
+            default:
+                return "SET LOCK_TIMEOUT 150";
+        }
+    }
+}
