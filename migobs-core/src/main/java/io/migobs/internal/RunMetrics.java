@@ -33,7 +33,7 @@ public final class RunMetrics {
     public static final String THROTTLED = "migobs.throttled";
     public static final String PAUSED = "migobs.paused";
     public static final String INVARIANT_CHECKS = "migobs.invariant.checks";
-    public static final String INVARIANT_ROWS = "migobs.invariant.rows.sampled";
+    public static final String INVARIANT_ROWS = "migobs.invariant.rows";
     public static final String RUN_STATE = "migobs.run.state";
     public static final String PHASE_ACTIVE = "migobs.phase.active";
 

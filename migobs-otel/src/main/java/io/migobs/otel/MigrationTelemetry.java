@@ -39,7 +39,7 @@ import java.util.Objects;
  * ({@code s}), {@code migobs.lag} ({@code s}), {@code migobs.backlog}, {@code migobs.gate.state},
  * {@code migobs.gate.threshold}, {@code migobs.throttled} and {@code migobs.paused} ({@code s}, cumulative),
  * {@code migobs.run.state}, {@code migobs.phase.active}, {@code migobs.invariant.checks},
- * {@code migobs.invariant.rows.sampled}. Gauges read {@code MigrationRun.progress()} when the metric reader
+ * {@code migobs.invariant.rows}. Gauges read {@code MigrationRun.progress()} when the metric reader
  * collects; a finished run keeps reporting its final values until a run with the same migration name replaces it
  * or {@link #close()} is called.
  *

@@ -166,7 +166,7 @@ class MetricsTest {
         assertThat(checks.getUnit()).isEqualTo("{check}");
         assertThat(point(checks.getLongSumData().getPoints(), attrs("migration", "metrics", "invariant", "count",
                 "outcome", "pass")).getValue()).isEqualTo(report.invariants().get(0).checks()).isGreaterThan(2);
-        assertThat(point(otel.metric(all, "migobs.invariant.rows.sampled").getLongSumData().getPoints(),
+        assertThat(point(otel.metric(all, "migobs.invariant.rows").getLongSumData().getPoints(),
                 attrs("migration", "metrics", "invariant", "count")).getValue())
                 .isEqualTo(report.invariants().get(0).rowsSampled());
 

@@ -24,7 +24,7 @@ public final class Prom {
     public static final String THROTTLED = "migobs_throttled_seconds_total";
     public static final String PAUSED = "migobs_paused_seconds_total";
     public static final String INVARIANT_CHECKS = "migobs_invariant_checks_total";
-    public static final String INVARIANT_ROWS = "migobs_invariant_rows_sampled_rows_total";
+    public static final String INVARIANT_ROWS = "migobs_invariant_rows_total";
     public static final String RUN_STATE = "migobs_run_state";
     public static final String PHASE_ACTIVE = "migobs_phase_active";
 

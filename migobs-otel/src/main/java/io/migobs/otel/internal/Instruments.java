@@ -74,7 +74,7 @@ public final class Instruments implements AutoCloseable {
                 .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
         invariantChecks = meter.counterBuilder("migobs.invariant.checks").setUnit("{check}")
                 .setDescription("Invariant checks run, by outcome").build();
-        invariantRows = meter.counterBuilder("migobs.invariant.rows.sampled").setUnit("{row}")
+        invariantRows = meter.counterBuilder("migobs.invariant.rows").setUnit("{row}")
                 .setDescription("Rows examined by invariant checks").build();
         batchSize = gauge(meter, "migobs.batch.size", "{row}", "Batch size the controller hands out next");
         rateLimit = gauge(meter, "migobs.rate.limit", "{row}/s", "Current cap on rows per second (0 = none)");
