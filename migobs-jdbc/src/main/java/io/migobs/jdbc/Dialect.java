@@ -15,7 +15,8 @@ import javax.sql.DataSource;
  * and '_' only, at most 63 characters. Quotes, semicolons, spaces, comment markers ({@code --}, {@code /*},
  * {@code #}) and any other character are rejected with an {@link IllegalArgumentException} naming the parameter
  * and the value. Valid names are then quoted the dialect's way ({@code "x"} or {@code `x`}) after folding case as
- * the database folds unquoted names (H2: upper case, PostgreSQL: lower case, MariaDB/MySQL: unchanged), so
+ * the database folds unquoted names (H2: upper case, PostgreSQL: lower case, MariaDB/MySQL: unchanged, or lower
+ * case under {@code lower_case_table_names=1}; the driver reads this from {@link DatabaseMetaData}), so
  * {@code items}, {@code ITEMS} and reserved words such as {@code key} all work as they would unquoted.
  *
  * <p>Thread-safe (an enum).

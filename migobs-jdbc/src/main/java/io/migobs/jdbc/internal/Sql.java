@@ -45,7 +45,8 @@ public final class Sql {
         DatabaseMetaData md = c.getMetaData();
         Dialect d = Dialect.fromProductName(md.getDatabaseProductName());
         if (d.isMySqlFamily()) {
-            return new Sql(d, Fold.NONE);
+            // lower_case_table_names=1 stores lower case; column names are case-insensitive either way
+            return new Sql(d, md.storesLowerCaseIdentifiers() ? Fold.LOWER : Fold.NONE);
         }
         Fold f = md.storesUpperCaseIdentifiers() ? Fold.UPPER : md.storesLowerCaseIdentifiers() ? Fold.LOWER
                 : Fold.NONE;
