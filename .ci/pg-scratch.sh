@@ -44,12 +44,15 @@ cat > "$CONF_DIR/conf.d/migobs-scratch.conf" <<CONF
 shared_buffers = 32MB
 max_connections = 30
 fsync = on
+# Autovacuum wakes every second, so the autovacuum signal test sees a worker quickly (this cluster only).
+autovacuum_naptime = 1s
 CONF
 if ! up; then
   say "starting cluster $VER/$NAME"
   pg_ctlcluster --skip-systemctl-redirect "$VER" "$NAME" start
 fi
 wait_up
+psql -h 127.0.0.1 -p "$PORT" -U postgres -XtAqc 'select pg_reload_conf()' >/dev/null
 psql -h 127.0.0.1 -p "$PORT" -U postgres -XtAqc "select 1 from pg_database where datname = 'test'" | grep -q 1 \
   || psql -h 127.0.0.1 -p "$PORT" -U postgres -Xqc 'create database test'
 say "cluster $VER/$NAME is up on 127.0.0.1:$PORT with database test"

@@ -13,22 +13,15 @@ import io.migobs.jdbc.Checkpoint;
 import io.migobs.jdbc.JdbcBackfill;
 import io.migobs.jdbc.RetryPolicy;
 import io.migobs.jdbc.testsupport.Databases;
+import io.migobs.jdbc.testsupport.PgScratchSupport;
 import io.migobs.testing.ManualTimeSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The database restarting during a backfill (issue 8 item 2): a throwaway PostgreSQL cluster ({@code .ci/pg-scratch.sh},
@@ -40,50 +33,11 @@ import org.postgresql.ds.PGSimpleDataSource;
 class PostgresRestartTest {
     private static final int ROWS = 2_000;
     private static final String TABLE = "rst_pg_t";
-    private static final Path SCRIPT = Path.of("..", ".ci", "pg-scratch.sh");
     private static DataSource scratch;
 
     @BeforeAll
-    static void setUp() throws Exception {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        String url = System.getenv("MIGOBS_PG_SCRATCH_URL");
-        ds.setURL(url == null || url.isBlank() ? "jdbc:postgresql://127.0.0.1:5434/test" : url);
-        ds.setUser(Databases.pgUser());
-        ds.setConnectTimeout(5);
-        String why = probe(ds);
-        if (why != null && Files.exists(SCRIPT) && "root".equals(System.getProperty("user.name"))) {
-            script(); // create and start it
-            why = probe(ds);
-        }
-        if (why != null) {
-            String msg = "the throwaway PostgreSQL cluster for restart tests is unavailable (" + why + "); run"
-                    + " .ci/pg-scratch.sh as root or set MIGOBS_PG_SCRATCH_URL";
-            if (Databases.isCi()) {
-                throw new AssertionError("CI=true: " + msg);
-            }
-            System.err.println("SKIPPED: " + msg);
-            Assumptions.abort(msg);
-        }
-        scratch = ds;
-    }
-
-    private static String probe(DataSource ds) {
-        try (Connection c = ds.getConnection()) {
-            return c.isValid(2) ? null : "connection not valid";
-        } catch (SQLException e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-    }
-
-    /** Runs {@code .ci/pg-scratch.sh [args]} and waits for it (it returns once the cluster accepts connections). */
-    private static void script(String... args) throws IOException, InterruptedException {
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("bash", SCRIPT.toString()));
-        cmd.addAll(java.util.List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError(".ci/pg-scratch.sh " + String.join(" ", args) + " failed: " + out);
-        }
+    static void setUp() {
+        scratch = PgScratchSupport.open();
     }
 
     private static String startTime() {
@@ -142,7 +96,7 @@ class PostgresRestartTest {
 
     private static void restart(AtomicInteger restarts) {
         try {
-            script("restart");
+            PgScratchSupport.script("restart");
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("cannot restart the scratch cluster", e);
         }
