@@ -60,6 +60,13 @@ public final class Demo {
      */
     public static int run(DemoOptions o, PrintStream out) throws Exception {
         Files.createDirectories(o.out());
+        Path log = o.out().resolve("migobs-demo.log");
+        try (DemoLog redirect = DemoLog.to(log)) {
+            return body(o, out, log);
+        }
+    }
+
+    private static int body(DemoOptions o, PrintStream out, Path log) throws Exception {
         String url = o.dbUrl();
         DataSource ds = UrlDataSource.fromEnv(url, "MIGOBS_DB");
         DemoTable table = new DemoTable(ds);
@@ -106,10 +113,9 @@ public final class Demo {
                 }
             }
         };
-        Path log = o.out().resolve("migobs-demo.log");
         out.println("decisions  : logged with their values (key=value) to " + log);
         RunReport report;
-        try (DemoLog redirect = DemoLog.to(log)) {
+        try {
             report = backfill.run(plan, b -> b.meterRegistry(registry).listener(view).listener(rows));
         } finally {
             view.close();

@@ -39,7 +39,9 @@ final class DemoTable {
         try (Connection c = ds.getConnection()) {
             DatabaseMetaData md = c.getMetaData();
             for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
-                try (ResultSet rs = md.getTables(null, null, name, new String[] {"TABLE", "BASE TABLE"})) {
+                // the connection's own schema only: a table of that name elsewhere is not ours
+                try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), name,
+                        new String[] {"TABLE", "BASE TABLE"})) {
                     if (rs.next()) {
                         return true;
                     }

@@ -142,6 +142,65 @@ class DemoTest {
                 "OK: no row lost, none applied twice");
     }
 
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static String withCredentials(String url, String user, String password) {
+        String sep = url.contains("?") ? "&" : "?";
+        return url + sep + "user=" + user + (password.isEmpty() ? "" : "&password=" + password);
+    }
+
+    /** Skips with a visible message when PostgreSQL or its replica is down, except under CI=true (then fails). */
+    private static void requireReachable(String url, String what) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
+            c.isValid(5);
+        } catch (java.sql.SQLException e) {
+            String msg = what + " unreachable (" + e.getMessage() + "): --replica test skipped";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError(msg.replace("skipped", "required when CI=true"), e);
+            }
+            System.err.println("[DemoTest] " + msg);
+            org.junit.jupiter.api.Assumptions.abort(msg);
+        }
+    }
+
+    @Test
+    void replicaFlagGatesOnTheRealPostgresReplicaLag() {
+        String user = env("MIGOBS_PG_USER", "postgres");
+        String password = env("MIGOBS_PG_PASSWORD", "");
+        String primary = withCredentials(env("MIGOBS_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test"), user,
+                password);
+        String replica = withCredentials(env("MIGOBS_PG_REPLICA_URL", "jdbc:postgresql://127.0.0.1:5433/test"), user,
+                password);
+        requireReachable(primary, "PostgreSQL primary (MIGOBS_PG_URL)");
+        requireReachable(replica, "PostgreSQL replica (MIGOBS_PG_REPLICA_URL)");
+        // a schema of its own, so concurrent builds on the same database cannot share the demo's table
+        String schema = "migobs_demo_" + ProcessHandle.current().pid() + "_" + (System.nanoTime() & 0xffffff);
+        sql(primary, "CREATE SCHEMA " + schema);
+        try {
+            int code = demo("--rows", "3000", "--rate", "0", "--db", primary + "&currentSchema=" + schema,
+                    "--replica", replica);
+
+            assertThat(code).as(output()).isZero();
+            assertThat(output()).contains("lag signal : REAL replay lag of the PostgreSQL replica",
+                    "verification (full table): 3,000 rows", "OK: no row lost", "s (replica)")
+                    .doesNotContain("password=", "currentSchema");
+        } finally {
+            sql(primary, "DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    private static void sql(String url, String statement) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute(statement);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(statement + " failed: " + e.getMessage(), e);
+        }
+    }
+
     @Test
     void badFlagsAreRejectedByName() {
         assertThat(demo("--rows", "10")).isEqualTo(1);
