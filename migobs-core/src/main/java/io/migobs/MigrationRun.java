@@ -398,7 +398,7 @@ public final class MigrationRun implements AutoCloseable {
                 lock.unlock();
             }
         }
-        pending.remove();
+        pending.set(null); // not remove(): clearing the entry's reference is a native call, per batch
         lock.lock();
         try {
             b.startNanos = time.nanoTime();
@@ -1158,7 +1158,9 @@ public final class MigrationRun implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ batches
 
     private void completeBatch(BatchImpl b, long n, Object newCursor, boolean last) {
-        Checks.notNegative(n, "rows of batch " + b.sequence);
+        if (n < 0) { // the message is built only when needed: this is the per-batch hot path
+            Checks.notNegative(n, "rows of batch " + b.sequence);
+        }
         List<InvariantState> due = null;
         lock.lock();
         try {

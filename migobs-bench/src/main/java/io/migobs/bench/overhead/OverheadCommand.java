@@ -28,11 +28,12 @@ import javax.sql.DataSource;
  * instrumentation. The same keyset backfill ({@code UPDATE t SET n = n + 1} over key ranges of a fixed batch size,
  * one transaction per batch, keys selected with {@code ORDER BY id LIMIT B}) runs as a bare JDBC loop and through
  * {@code MigrationRun} + {@code migobs-jdbc}'s {@link JdbcBackfill}, without and with the checkpoint, alternated over
- * several rounds in one process (the first round warms up and is not counted). Prints the median time of each and
+ * several rounds in one process, the order rotated each round (the first round warms up and is not counted;
+ * on PostgreSQL the table is vacuumed before each timed run). Prints the median time of each and
  * the ratios of medians.
  */
 public final class OverheadCommand {
-    private static final String USAGE = "usage: overhead --db JDBC_URL --rows N [--batch 1000] [--rounds 7]"
+    private static final String USAGE = "usage: overhead --db JDBC_URL --rows N [--batch 1000] [--rounds 11]"
             + " [--user U] [--password P] [--table migobs_overhead]";
 
     private OverheadCommand() {
@@ -50,7 +51,7 @@ public final class OverheadCommand {
         String url = null;
         long rows = 0;
         int batch = 1000;
-        int rounds = 7;
+        int rounds = 11;
         String user = null;
         String password = null;
         String table = "migobs_overhead";
@@ -96,10 +97,23 @@ public final class OverheadCommand {
         List<Double> bare = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
         List<Double> ckpt = new ArrayList<>();
+        boolean vacuum = db.startsWith("postgresql");
         for (int r = 0; r < rounds; r++) {
-            double a = bareLoop(ds, table, batch, rows);
-            double b = migobs(ds, table, batch, rows, false, r);
-            double c = migobs(ds, table, batch, rows, true, r);
+            double a = 0;
+            double b = 0;
+            double c = 0;
+            // rotate the order each round so that drift (caches, bloat, other load) does not favour one variant
+            for (int k = 0; k < 3; k++) {
+                int which = (k + r) % 3;
+                settle(ds, table, vacuum);
+                if (which == 0) {
+                    a = bareLoop(ds, table, batch, rows);
+                } else if (which == 1) {
+                    b = migobs(ds, table, batch, rows, false, r);
+                } else {
+                    c = migobs(ds, table, batch, rows, true, r);
+                }
+            }
             out.printf(Locale.ROOT, "round %d%s: bare=%.3f s migobs=%.3f s migobs+checkpoint=%.3f s%n", r,
                     r == 0 ? " (warm-up)" : "", a, b, c);
             if (r > 0) {
@@ -136,6 +150,17 @@ public final class OverheadCommand {
             host = "@" + p[2].split("[;:?]", 2)[0];
         }
         return kind + host;
+    }
+
+    /** Between timed runs: PostgreSQL's {@code UPDATE} leaves dead row versions; vacuum them so each run starts alike. */
+    private static void settle(DataSource ds, String table, boolean vacuum) throws SQLException {
+        if (!vacuum) {
+            return;
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.execute("VACUUM " + table);
+        }
     }
 
     private static void setUp(DataSource ds, String table, long rows) throws SQLException {
