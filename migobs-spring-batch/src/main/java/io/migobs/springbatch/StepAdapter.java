@@ -110,17 +110,13 @@ final class StepAdapter implements StepExecutionListener, ChunkListener, ItemWri
         return stopStatus(run, stepExecution);
     }
 
+    /** The exit status naming the run's end, for a step that stopped because the run aborted or stopped. */
     static ExitStatus stopStatus(MigrationRun run, StepExecution stepExecution) {
         RunReport r = run.report();
-        if (r.state() == RunState.ABORTED || r.state() == RunState.STOPPED) {
-            if (stepExecution.getStatus() == BatchStatus.COMPLETED) {
-                // the run ended after the last chunk (a final invariant failed)
-                stepExecution.setStatus(BatchStatus.STOPPED);
-            }
-            if (stepExecution.getStatus() == BatchStatus.STOPPED) {
-                return ExitStatus.STOPPED.addExitDescription("migobs: migration '" + r.migration() + "' "
-                        + r.state() + ": " + r.reason());
-            }
+        boolean ended = r.state() == RunState.ABORTED || r.state() == RunState.STOPPED;
+        if (ended && stepExecution.getStatus() == BatchStatus.STOPPED) {
+            return ExitStatus.STOPPED.addExitDescription("migobs: migration '" + r.migration() + "' " + r.state()
+                    + ": " + r.reason());
         }
         return null;
     }

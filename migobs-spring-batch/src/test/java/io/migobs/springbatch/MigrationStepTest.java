@@ -273,6 +273,39 @@ class MigrationStepTest {
         assertThat(m.lastReport().state()).isEqualTo(RunState.COMPLETED);
     }
 
+    private static MigrationPlan failingFinalCheck(String name) {
+        return MigrationPlan.builder(name).estimatedRows(ROWS).batchSize(100, 10, 400)
+                .invariant("final-count", io.migobs.Cadence.atPhaseEnds(),
+                        ctx -> "final".equals(ctx.reason()) ? io.migobs.InvariantResult.fail(ROWS, "count mismatch")
+                                : io.migobs.InvariantResult.pass(0))
+                .build();
+    }
+
+    @Test
+    void aFailedFinalInvariantStopsTheStepWithTheReason() throws Exception {
+        MigrationStep m = migration(failingFinalCheck("sb-final"));
+
+        JobExecution e = db.run(job(m, db.writer()));
+
+        assertThat(e.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(step(e, "backfill").getExitStatus().getExitDescription()).contains("final-count",
+                "count mismatch");
+        assertThat(m.lastReport().state()).isEqualTo(RunState.ABORTED);
+    }
+
+    @Test
+    void aFailedFinalInvariantStopsThePartitionedStep() throws Exception {
+        MigrationStep m = migration(failingFinalCheck("sb-parts-final"));
+
+        JobExecution e = db.run(partitionedJob(m, 2));
+
+        assertThat(e.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(step(e, "manager").getExitStatus().getExitDescription()).contains("final-count");
+        assertThat(e.getStepExecutions()).filteredOn(s -> s.getStepName().startsWith("worker:"))
+                .allMatch(s -> s.getStatus() == BatchStatus.COMPLETED);
+        assertThat(db.done()).isEqualTo(ROWS);
+    }
+
     @Test
     void aReaderWithMoreItemsThanAnExactTotalFailsTheStepNamingTheTotal() throws Exception {
         MigrationPlan plan = MigrationPlan.builder("sb-short").totalRows(1000).batchSize(50, 10, 100).build();
