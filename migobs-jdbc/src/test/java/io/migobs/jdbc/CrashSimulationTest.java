@@ -34,7 +34,7 @@ class CrashSimulationTest {
     }
 
     private static DataSource db(Databases.Kind kind, String table) {
-        DataSource ds = Databases.open(kind, "crash");
+        DataSource ds = Fixtures.open(kind, "crash");
         Databases.execute(ds, "DROP TABLE IF EXISTS " + CP);
         Fixtures.items(ds, table, ROWS);
         return ds;

@@ -9,7 +9,27 @@ import io.migobs.jdbc.testsupport.Databases;
 
 /** Shared table setups for the JDBC tests. */
 final class Fixtures {
+    private static final java.util.Map<String, Connection> KEEP_OPEN = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Fixtures() {
+    }
+
+    /**
+     * {@link Databases#open} that keeps one connection to an H2 file database open for the JVM, so the file is not
+     * closed and reopened (slow) for every connection the code under test takes.
+     */
+    static DataSource open(Databases.Kind kind, String name) {
+        DataSource ds = Databases.open(kind, name);
+        if (kind == Databases.Kind.H2_FILE) {
+            KEEP_OPEN.computeIfAbsent(name, n -> {
+                try {
+                    return ds.getConnection();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        return ds;
     }
 
     /** (id BIGINT PK, n INT NOT NULL, t VARCHAR) with ids 1..rows, n = 0, t = 'v' + id (NULL every 7th). */

@@ -48,7 +48,7 @@ class IdentifierSafetyTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void everyIdentifierParameterRejectsInjectionAndNothingRuns(Databases.Kind kind) {
-        DataSource ds = Databases.open(kind, "identifiers");
+        DataSource ds = Fixtures.open(kind, "identifiers");
         Databases.execute(ds, "DROP TABLE IF EXISTS idx_canary", "CREATE TABLE idx_canary (id INT PRIMARY KEY)");
         rejects("table", t -> JdbcBackfill.builder(ds, t));
         rejects("key column", k -> JdbcBackfill.builder(ds, "idx_canary").keyColumns("id", k));
@@ -70,7 +70,7 @@ class IdentifierSafetyTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void reservedWordsAndMixedCaseNamesAreQuotedTheDatabasesWay(Databases.Kind kind) throws Exception {
-        DataSource ds = Databases.open(kind, "identifiers");
+        DataSource ds = Fixtures.open(kind, "identifiers");
         Dialect d = Dialect.of(ds);
         String table = d.quote("order", "t");
         String key = d.quote("key", "c");
@@ -109,7 +109,7 @@ class IdentifierSafetyTest {
     private static DataSource withSecret(Databases.Kind kind) throws SQLException {
         switch (kind) {
             case POSTGRESQL: {
-                Databases.open(kind, "identifiers");
+                Fixtures.open(kind, "identifiers");
                 PGSimpleDataSource ds = new PGSimpleDataSource();
                 ds.setURL(Databases.pgUrl());
                 ds.setUser(Databases.pgUser());
@@ -117,7 +117,7 @@ class IdentifierSafetyTest {
                 return ds;
             }
             case MARIADB: {
-                DataSource root = Databases.open(kind, "identifiers");
+                DataSource root = Fixtures.open(kind, "identifiers");
                 Databases.execute(root, "CREATE USER IF NOT EXISTS 'migobs_secret'@'%' IDENTIFIED BY '" + SECRET + "'",
                         "CREATE USER IF NOT EXISTS 'migobs_secret'@'localhost' IDENTIFIED BY '" + SECRET + "'",
                         "GRANT ALL ON test.* TO 'migobs_secret'@'%'", "GRANT ALL ON test.* TO 'migobs_secret'@'localhost'");

@@ -16,7 +16,7 @@ class JdbcBackfillTest {
     private static final String CP = "bfx_checkpoint";
 
     private static DataSource db(Databases.Kind kind) {
-        DataSource ds = Databases.open(kind, "backfill");
+        DataSource ds = Fixtures.open(kind, "backfill");
         Databases.execute(ds, "DROP TABLE IF EXISTS " + CP);
         return ds;
     }

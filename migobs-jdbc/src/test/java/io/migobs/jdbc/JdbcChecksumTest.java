@@ -46,7 +46,7 @@ class JdbcChecksumTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void identicalTablesMatch(Databases.Kind kind) throws Exception {
-        DataSource ds = Databases.open(kind, "checksum");
+        DataSource ds = Fixtures.open(kind, "checksum");
         table(ds, "ckx_src", true);
         table(ds, "ckx_dst", true);
         JdbcChecksum.Comparison c = checksum(ds, ds).build().compare(null, null);
@@ -61,7 +61,7 @@ class JdbcChecksumTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void aChangedRowIsFoundAndNarrowedByBisection(Databases.Kind kind) throws Exception {
-        DataSource ds = Databases.open(kind, "checksum");
+        DataSource ds = Fixtures.open(kind, "checksum");
         table(ds, "ckx_src", true);
         table(ds, "ckx_dst", true);
         Databases.execute(ds, "UPDATE ckx_dst SET c = 'changed' WHERE id = 537");
@@ -75,7 +75,7 @@ class JdbcChecksumTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void aMissingRowAndNullVersusEmptyAndShiftedSeparatorsAllMismatch(Databases.Kind kind) throws Exception {
-        DataSource ds = Databases.open(kind, "checksum");
+        DataSource ds = Fixtures.open(kind, "checksum");
         table(ds, "ckx_src", true);
         table(ds, "ckx_dst", true);
         JdbcChecksum cs = checksum(ds, ds).build();
@@ -97,7 +97,7 @@ class JdbcChecksumTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void compositeKeysBisectWithListCursors(Databases.Kind kind) throws Exception {
-        DataSource ds = Databases.open(kind, "checksum");
+        DataSource ds = Fixtures.open(kind, "checksum");
         Fixtures.composite(ds, "ckx_csrc", 500);
         Fixtures.composite(ds, "ckx_cdst", 500);
         Databases.execute(ds, "UPDATE ckx_cdst SET n = 7 WHERE region = 'r3' AND seq = 238");
@@ -112,7 +112,7 @@ class JdbcChecksumTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void verifiesAnInPlaceBackfillAgainstAnExpressionOfTheOldColumn(Databases.Kind kind) throws Exception {
-        DataSource ds = Databases.open(kind, "checksum");
+        DataSource ds = Fixtures.open(kind, "checksum");
         Databases.execute(ds, "DROP TABLE IF EXISTS ckx_mail", "CREATE TABLE ckx_mail (id BIGINT PRIMARY KEY,"
                 + " email VARCHAR(100), email_lower VARCHAR(100))");
         Fixtures.insert(ds, "INSERT INTO ckx_mail (id, email) VALUES (?, ?)", 300, (ps, i) -> {
@@ -135,7 +135,7 @@ class JdbcChecksumTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void aCopyThatCorruptsARowTurnsTheRunRedWithTheRange(Databases.Kind kind) {
-        DataSource ds = Databases.open(kind, "checksum");
+        DataSource ds = Fixtures.open(kind, "checksum");
         table(ds, "ckx_src", true);
         table(ds, "ckx_dst", false);
         JdbcBackfill copy = JdbcBackfill.builder(ds, "ckx_src").keyColumns("id").withoutCheckpoint()
@@ -162,7 +162,7 @@ class JdbcChecksumTest {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void aRandomEarlierRangeCatchesDamageBehindTheCursor(Databases.Kind kind) throws Exception {
-        DataSource ds = Databases.open(kind, "checksum");
+        DataSource ds = Fixtures.open(kind, "checksum");
         table(ds, "ckx_src", true);
         table(ds, "ckx_dst", true);
         Databases.execute(ds, "UPDATE ckx_dst SET b = 'late damage' WHERE id = 123");
@@ -178,13 +178,13 @@ class JdbcChecksumTest {
 
     @Test
     void crossDatabaseAndCrossDialectComparisonsAgreeOnIntegersAndText() throws Exception {
-        DataSource mem = Databases.open(Databases.Kind.H2_MEM, "checksum");
-        DataSource file = Databases.open(Databases.Kind.H2_FILE, "checksum");
+        DataSource mem = Fixtures.open(Databases.Kind.H2_MEM, "checksum");
+        DataSource file = Fixtures.open(Databases.Kind.H2_FILE, "checksum");
         table(mem, "ckx_src", true);
         table(file, "ckx_dst", true);
         assertThat(checksum(mem, file).build().compare(null, null).matches()).isTrue();
-        DataSource pg = Databases.open(Databases.Kind.POSTGRESQL, "checksum");
-        DataSource maria = Databases.open(Databases.Kind.MARIADB, "checksum");
+        DataSource pg = Fixtures.open(Databases.Kind.POSTGRESQL, "checksum");
+        DataSource maria = Fixtures.open(Databases.Kind.MARIADB, "checksum");
         table(pg, "ckx_src", true);
         table(maria, "ckx_dst", true);
         JdbcChecksum.Comparison ok = checksum(pg, maria).build().compare(null, null);

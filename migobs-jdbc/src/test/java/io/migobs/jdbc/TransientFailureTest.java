@@ -37,7 +37,7 @@ class TransientFailureTest {
     }
 
     private static DataSource db(Databases.Kind kind) {
-        DataSource ds = Databases.open(kind, "transient");
+        DataSource ds = Fixtures.open(kind, "transient");
         Databases.execute(ds, "DROP TABLE IF EXISTS " + CP);
         Fixtures.items(ds, T, ROWS);
         return ds;
