@@ -79,6 +79,33 @@ class CrashSimulationTest {
                 .isEqualTo(Checkpoint.Status.COMPLETED);
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void compositeTextKeysResumeFromTheirEncodedCursor(Databases.Kind kind, FaultyDataSource.Mode mode)
+            throws Exception {
+        DataSource ds = Fixtures.open(kind, "crash");
+        Databases.execute(ds, "DROP TABLE IF EXISTS " + CP);
+        Fixtures.composite(ds, "crx_comp", 430);
+        MigrationPlan plan = Fixtures.plan("crx-comp-" + mode.name().toLowerCase()).build();
+        FaultyDataSource faulty = new FaultyDataSource(ds, mode, 3);
+        assertThatThrownBy(() -> JdbcBackfill.builder(faulty, "crx_comp").keyColumns("region", "seq")
+                .checkpointTable(CP).statement("UPDATE crx_comp SET n = n + 1 WHERE {range}").build()
+                .run(plan, b -> b.timeSource(new ManualTimeSource())))
+                .isInstanceOf(FaultyDataSource.SimulatedCrash.class);
+        faulty.closeAbandoned();
+        JdbcBackfill bf = JdbcBackfill.builder(ds, "crx_comp").keyColumns("region", "seq").checkpointTable(CP)
+                .statement("UPDATE crx_comp SET n = n + 1 WHERE {range}").build();
+        Checkpoint cp = bf.checkpoint(plan.name()).orElseThrow();
+        assertThat(cp.cursor()).isInstanceOf(List.class);
+        assertThat(cp.cursorText()).startsWith("S:r");
+        assertThat(Databases.queryLong(ds, "SELECT COUNT(*) FROM crx_comp WHERE n = 1")).isEqualTo(cp.rowsDone());
+        RunReport r = bf.run(plan, b -> b.timeSource(new ManualTimeSource()));
+        assertThat(r.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(r.rowsResumed()).isEqualTo(cp.rowsDone()).isPositive();
+        assertThat(Databases.queryLong(ds, "SELECT COUNT(*) FROM crx_comp WHERE n = 1")).isEqualTo(430);
+        assertThat(Databases.queryLong(ds, "SELECT COUNT(*) FROM crx_comp WHERE n <> 1")).isZero();
+    }
+
     @Test
     void manyRandomCrashesOnH2FileStillApplyEveryRowExactlyOnce() throws Exception {
         DataSource ds = db(Databases.Kind.H2_FILE, "crx_many");

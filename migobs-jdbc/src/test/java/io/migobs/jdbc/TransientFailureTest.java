@@ -75,8 +75,11 @@ class TransientFailureTest {
             blocker.rollback();
             blocker.close();
         });
-        JdbcBackfill bf = backfill(ds, kind, time).statement("UPDATE " + T + " SET n = n + 1 WHERE {range}").build();
-        RunReport r = bf.run(plan("tfx-lock", 3), b -> b.timeSource(new ManualTimeSource()));
+        // no timeSource on the backfill: it waits on the run's clock
+        JdbcBackfill bf = JdbcBackfill.builder(ds, T).keyColumns("id").checkpointTable(CP)
+                .beforeEachBatch(Sessions.shortLockTimeout(kind))
+                .statement("UPDATE " + T + " SET n = n + 1 WHERE {range}").build();
+        RunReport r = bf.run(plan("tfx-lock", 3), b -> b.timeSource(time));
         assertThat(r.state()).isEqualTo(RunState.COMPLETED);
         assertThat(r.failedBatches()).isZero();
         assertThat(time.sleeps()).containsExactly(Duration.ofMillis(100));
