@@ -193,6 +193,10 @@ public final class Demo {
                 .sourceExpressions(DemoTable.NEW_VALUE).target(ds, DemoTable.TABLE).targetColumns("tax_cents")
                 .build();
         Duration sample = Duration.ofMillis(250);
+        double rate = o.effectiveRate();
+        // Under a rate cap a batch waits for its permits before it starts, and no gate is sampled during that
+        // wait: keep a batch to about a quarter second of the cap so the gates are read several times a second.
+        int max = rate > 0 ? (int) Math.max(50, Math.min(5000, rate / 4)) : 5000;
         MigrationPlan.Builder b = MigrationPlan.builder(MIGRATION)
                 .summary("Backfill the new column demo_orders.tax_cents = amount_cents * 21 / 100 on every row, in"
                         + " place, keyset-paginated by id, one transaction per batch with the checkpoint.")
@@ -200,10 +204,10 @@ public final class Demo {
                 .owner("migobs demo").escalation("#migobs-demo (simulated on-call)")
                 .totalRows(total)
                 .replicaLag(lag)
-                .batchSize(200, 50, 5000).targetBatchTime(Duration.ofMillis(250))
+                .batchSize(Math.min(200, max), 50, max).targetBatchTime(Duration.ofMillis(250))
                 .progressLogInterval(Duration.ofSeconds(5))
                 .errorBudget(0.02)
-                .phase(Phase.builder("canary").rows(canary).maxBatchSize(200).build())
+                .phase(Phase.builder("canary").rows(canary).maxBatchSize(Math.min(200, max)).build())
                 .phase(Phase.builder("ramp").untilFraction(0.25).build())
                 .phase(Phase.builder("full").build())
                 .gate(Gate.builder("replica.lag", lag).yellowAbove(5).redAbove(30).sampleInterval(sample)
@@ -221,7 +225,6 @@ public final class Demo {
                         ? "The replica lag is SIMULATED (the embedded H2 database has no replica): "
                                 + describe(o.scenario())
                         : "The replica lag is the real replay lag of a PostgreSQL replica.");
-        double rate = o.effectiveRate();
         if (rate > 0) {
             b.maxRowsPerSecond(rate);
         }
