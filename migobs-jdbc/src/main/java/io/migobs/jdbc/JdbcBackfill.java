@@ -11,6 +11,7 @@ import io.migobs.jdbc.internal.Sql;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -106,8 +107,8 @@ public final class JdbcBackfill {
      * @throws io.migobs.MigrationException if the checkpoint cannot be read or created
      */
     public RunReport run(MigrationPlan plan, Consumer<MigrationRun.Builder> configure) {
-        java.util.Objects.requireNonNull(plan, "plan cannot be null");
-        java.util.Objects.requireNonNull(configure, "configure cannot be null");
+        Objects.requireNonNull(plan, "plan cannot be null");
+        Objects.requireNonNull(configure, "configure cannot be null");
         return driver.run(plan, configure);
     }
 
@@ -123,7 +124,7 @@ public final class JdbcBackfill {
      * @throws io.migobs.MigrationException if the checkpoint cannot be read or created
      */
     public RunReport run(MigrationRun run) {
-        java.util.Objects.requireNonNull(run, "run cannot be null");
+        Objects.requireNonNull(run, "run cannot be null");
         return driver.run(run);
     }
 
@@ -136,7 +137,7 @@ public final class JdbcBackfill {
      * @throws io.migobs.MigrationException if the table cannot be read
      */
     public Optional<Checkpoint> checkpoint(String migration) {
-        java.util.Objects.requireNonNull(migration, "migration cannot be null");
+        Objects.requireNonNull(migration, "migration cannot be null");
         return Optional.ofNullable(driver.checkpoint(migration));
     }
 
@@ -149,7 +150,7 @@ public final class JdbcBackfill {
      * @throws io.migobs.MigrationException if the table cannot be written
      */
     public boolean resetCheckpoint(String migration) {
-        java.util.Objects.requireNonNull(migration, "migration cannot be null");
+        Objects.requireNonNull(migration, "migration cannot be null");
         return driver.resetCheckpoint(migration);
     }
 
@@ -230,7 +231,7 @@ public final class JdbcBackfill {
         private final List<String> beforeEachBatch = new ArrayList<>();
 
         private Builder(DataSource dataSource, String table) {
-            this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource cannot be null");
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource cannot be null");
             this.table = Sql.validate(table, "table", true);
         }
 
@@ -242,7 +243,7 @@ public final class JdbcBackfill {
          * @throws IllegalArgumentException if none is given, a name is invalid or repeated
          */
         public Builder keyColumns(String... columns) {
-            java.util.Objects.requireNonNull(columns, "keyColumns cannot be null");
+            Objects.requireNonNull(columns, "keyColumns cannot be null");
             if (columns.length == 0) {
                 throw new IllegalArgumentException("keyColumns needs at least one column");
             }
@@ -285,7 +286,7 @@ public final class JdbcBackfill {
          * @throws IllegalArgumentException if it has neither {@value JdbcBackfill#RANGE} nor two '?'
          */
         public Builder statement(String sql) {
-            java.util.Objects.requireNonNull(sql, "statement cannot be null");
+            Objects.requireNonNull(sql, "statement cannot be null");
             if (!sql.contains(RANGE) && sql.chars().filter(ch -> ch == '?').count() != 2) {
                 throw new IllegalArgumentException("statement must contain " + RANGE + " or exactly two '?'"
                         + " placeholders (lower key exclusive, upper key inclusive), but was: " + sql);
@@ -305,7 +306,7 @@ public final class JdbcBackfill {
          * @return this builder
          */
         public Builder operation(BatchOperation op) {
-            this.operation = java.util.Objects.requireNonNull(op, "operation cannot be null");
+            this.operation = Objects.requireNonNull(op, "operation cannot be null");
             return this;
         }
 
@@ -350,7 +351,7 @@ public final class JdbcBackfill {
          * @return this builder
          */
         public Builder retry(RetryPolicy policy) {
-            this.retry = java.util.Objects.requireNonNull(policy, "retry policy cannot be null");
+            this.retry = Objects.requireNonNull(policy, "retry policy cannot be null");
             return this;
         }
 
@@ -361,7 +362,7 @@ public final class JdbcBackfill {
          * @return this builder
          */
         public Builder timeSource(TimeSource time) {
-            this.timeSource = java.util.Objects.requireNonNull(time, "timeSource cannot be null");
+            this.timeSource = Objects.requireNonNull(time, "timeSource cannot be null");
             return this;
         }
 
@@ -374,7 +375,7 @@ public final class JdbcBackfill {
          * @throws IllegalArgumentException if not positive
          */
         public Builder statementTimeout(Duration timeout) {
-            java.util.Objects.requireNonNull(timeout, "statementTimeout cannot be null");
+            Objects.requireNonNull(timeout, "statementTimeout cannot be null");
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("statementTimeout must be positive but was " + timeout);
             }
@@ -390,7 +391,7 @@ public final class JdbcBackfill {
          * @return this builder
          */
         public Builder beforeEachBatch(String sql) {
-            beforeEachBatch.add(java.util.Objects.requireNonNull(sql, "beforeEachBatch statement cannot be null"));
+            beforeEachBatch.add(Objects.requireNonNull(sql, "beforeEachBatch statement cannot be null"));
             return this;
         }
 

@@ -19,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -37,7 +36,7 @@ public final class BackfillDriver {
 
     /** Resolved SQL names for one database. */
     private record Schema(Sql sql, String table, List<String> keys, Keyset keyset, CheckpointTable checkpoint,
-            String where, String describe) {
+            String describe) {
     }
 
     public BackfillDriver(BackfillSpec spec) {
@@ -51,7 +50,7 @@ public final class BackfillDriver {
             String table = sql.table(spec.table(), "table");
             List<String> keys = sql.columns(spec.keyColumns(), "key column");
             CheckpointTable cp = spec.checkpointing() ? new CheckpointTable(sql, spec.checkpointTable()) : null;
-            s = new Schema(sql, table, keys, new Keyset(keys), cp, null, Sql.describe(c));
+            s = new Schema(sql, table, keys, new Keyset(keys), cp, Sql.describe(c));
             schema = s;
         }
         return s;
