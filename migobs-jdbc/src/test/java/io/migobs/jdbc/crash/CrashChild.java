@@ -36,6 +36,8 @@ public final class CrashChild {
     static final String PREFIX = "CRASH ";
     static final long CANARY_ROWS = 2_000;
     static final long CHECK_EVERY = 1_000;
+    /** The PostgreSQL application_name of the child's sessions, so the parent can wait for them to end. */
+    static final String APPLICATION_NAME = "migobs-crash-child";
 
     private CrashChild() {
     }
@@ -107,6 +109,7 @@ public final class CrashChild {
         }
         PGSimpleDataSource pg = new PGSimpleDataSource();
         pg.setURL(url);
+        pg.setApplicationName(APPLICATION_NAME);
         pg.setUser(user);
         if (password != null && !password.isEmpty()) {
             pg.setPassword(password);

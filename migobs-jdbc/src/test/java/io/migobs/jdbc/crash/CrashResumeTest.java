@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migobs.jdbc.Checkpoint;
 import io.migobs.jdbc.JdbcBackfill;
+import io.migobs.jdbc.testsupport.AwaitCondition;
 import io.migobs.jdbc.testsupport.Databases;
 import java.io.BufferedReader;
 import java.io.File;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +48,18 @@ class CrashResumeTest {
     @ParameterizedTest
     @EnumSource(value = Databases.Kind.class, names = {"H2_FILE", "POSTGRESQL"})
     void killNineAtRandomMomentsNeitherLosesNorDoublesARow(Databases.Kind kind) throws Exception {
-        DataSource ds = Databases.open(kind, "crash_h2");
+        // H2 2.3.232 compacts the file when the last connection closes; under the test JVM's -ea, after a history
+        // of kill -9, that compaction can trip an internal assertion (RandomAccessStore.moveChunkInside) and the
+        // close loses the last changes. Parent and child therefore open the file without compaction on close.
+        String h2Url = Databases.h2FileUrl(Path.of("target", "h2"), "crash_h2") + ";MAX_COMPACT_TIME=0";
+        DataSource ds = kind == Databases.Kind.H2_FILE ? CrashChild.dataSource(h2Url, "sa", "")
+                : Databases.open(kind, "unused");
         String table = kind == Databases.Kind.POSTGRESQL ? "crash_pg_t" : "crash_h2_t";
         String migration = "crash-" + kind.name().toLowerCase(java.util.Locale.ROOT);
         Map<String, String> env = kind == Databases.Kind.POSTGRESQL
                 ? Map.of("CRASH_URL", Databases.pgUrl(), "CRASH_USER", Databases.pgUser(),
                         "CRASH_PASSWORD", Databases.pgPassword())
-                : Map.of("CRASH_URL", Databases.h2FileUrl(Path.of("target", "h2"), "crash_h2"), "CRASH_USER", "sa",
+                : Map.of("CRASH_URL", h2Url, "CRASH_USER", "sa",
                         "CRASH_PASSWORD", "");
         JdbcBackfill backfill = JdbcBackfill.builder(ds, table).keyColumns("id")
                 .statement("UPDATE " + table + " SET n = n + 1 WHERE {range}").build();
@@ -70,11 +77,13 @@ class CrashResumeTest {
                 inChecksum.awaitLine("IN_CHECKSUM");
                 inChecksum.kill(stats);
                 stats.checksumKills++;
+                awaitChildSessionsGone(kind, ds);
                 consistent(ds, table, backfill, migration);
                 Life inPromotion = Life.spawn(kind, table, migration, "block-on-promotion", env, stats);
                 inPromotion.awaitLine("PROMOTED");
                 inPromotion.kill(stats);
                 stats.promotionKills++;
+                awaitChildSessionsGone(kind, ds);
                 long atPromotion = consistent(ds, table, backfill, migration);
                 if (kind == Databases.Kind.POSTGRESQL) {
                     // Committed is durable: the canary's last batch and its checkpoint survived the kill.
@@ -93,6 +102,7 @@ class CrashResumeTest {
                 boolean killNow = stats.kills < MIN_KILLS;
                 if (killNow && !mark.startsWith("DONE") && !life.process.waitFor(delay, TimeUnit.MILLISECONDS)) {
                     life.kill(stats);
+                    awaitChildSessionsGone(kind, ds);
                     consistent(ds, table, backfill, migration);
                     continue;
                 }
@@ -151,17 +161,33 @@ class CrashResumeTest {
      * @return the checkpoint's rows done (0 when none)
      */
     private static long consistent(DataSource ds, String table, JdbcBackfill backfill, String migration) {
-        long done = backfill.checkpoint(migration).map(Checkpoint::rowsDone).orElse(0L);
-        List<List<String>> r = Databases.rows(ds, "SELECT"
-                + " SUM(CASE WHEN n = base + 1 THEN 1 ELSE 0 END),"
-                + " SUM(CASE WHEN n = base THEN 1 ELSE 0 END),"
-                + " SUM(CASE WHEN n = base + 1 AND id > " + done + " THEN 1 ELSE 0 END),"
-                + " SUM(CASE WHEN n = base AND id <= " + done + " THEN 1 ELSE 0 END) FROM " + table);
+        // One statement, one snapshot: the checkpoint and the data are read at the same instant.
+        List<List<String>> r = Databases.rows(ds, "SELECT c.done,"
+                + " SUM(CASE WHEN t.n = t.base + 1 THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN t.n = t.base THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN t.n = t.base + 1 AND t.id > c.done THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN t.n = t.base AND t.id <= c.done THEN 1 ELSE 0 END)"
+                + " FROM " + table + " t CROSS JOIN (SELECT COALESCE(MAX(rows_done), 0) AS done FROM "
+                + JdbcBackfill.DEFAULT_CHECKPOINT_TABLE + " WHERE migration = '" + migration + "') c GROUP BY c.done");
         List<String> row = r.get(0);
-        assertThat(row).as("incremented, untouched, incremented beyond the checkpoint, missed before it;"
-                + " checkpoint rows " + done).containsExactly(String.valueOf(done), String.valueOf(ROWS - done), "0",
-                "0");
+        long done = Long.parseLong(row.get(0));
+        assertThat(row.subList(1, 5)).as("incremented, untouched, incremented beyond the checkpoint, missed before"
+                + " it; checkpoint rows " + done).containsExactly(String.valueOf(done), String.valueOf(ROWS - done),
+                "0", "0");
         return done;
+    }
+
+    /**
+     * A killed client's PostgreSQL sessions end when the server notices the closed socket; a COMMIT the client sent
+     * just before dying may still complete. Wait (bounded) for them to be gone before checking or restarting.
+     */
+    private static void awaitChildSessionsGone(Databases.Kind kind, DataSource ds) {
+        if (kind != Databases.Kind.POSTGRESQL) {
+            return; // H2 is embedded: the database died with the process
+        }
+        AwaitCondition.until("the killed child's sessions to end", Duration.ofSeconds(20),
+                () -> Databases.queryLong(ds, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                        + CrashChild.APPLICATION_NAME + "'"), n -> n == 0);
     }
 
     /** Row for row: ids 1..ROWS, each n = base + 1 (incremented exactly once). */
