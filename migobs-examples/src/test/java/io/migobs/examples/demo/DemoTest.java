@@ -59,7 +59,8 @@ class DemoTest {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + p + "/metrics")).build(),
                             HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200 && r.body().contains("migobs_rows_total")) {
+                    if (r.statusCode() == 200 && r.body().contains("migobs_rows_total")
+                            && r.body().contains("migobs_gate_state")) {
                         scraped.set(r.body());
                     }
                 } catch (IOException e) {
