@@ -237,4 +237,22 @@ class PlanYamlTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("duplicate signal name 'batch.error.rate'");
     }
+
+    @Test
+    void aSteeringTargetSurvivesTheRoundTrip() {
+        MigrationPlan steering = MigrationPlan.builder("steer").gate(Gate.builder("lag", script.lagSignal)
+                .yellowAbove(5).redAbove(30).target(0.5).build()).build();
+        String yaml = PlanYaml.toYaml(steering, registry);
+        assertThat(yaml).contains("target: 0.5");
+        assertThat(PlanYaml.parse(yaml, registry).gates().get(0).targetValue()).isEqualTo(0.5);
+        assertThat(MigrationArtifacts.of(steering).runbook()).contains("the run paces itself to hold it near 0.5 s");
+    }
+
+    @Test
+    void aTargetBeyondYellowIsRejectedAtItsGate() {
+        String yaml = MINIMAL + "    target: 9\n";
+        assertThatThrownBy(() -> PlanYaml.parse(yaml, registry)).isInstanceOf(PlanYamlException.class)
+                .hasMessageContaining("line 3, column 5, at gates[0]").hasMessageContaining("target 9.0 must be above 0 and below the"
+                        + " yellow threshold 5.0 for gate 'lag'");
+    }
 }

@@ -51,7 +51,9 @@ public final class GateText {
 
     public static String proceed(Gate g, Map<String, Double> baselines) {
         double t = g.hasYellow() ? g.yellowThreshold() : g.redThreshold();
-        return good(g) + " " + threshold(g, t, baselines);
+        String steer = g.hasTarget() ? "; the run paces itself to hold it near "
+                + threshold(g, g.targetValue(), baselines) : "";
+        return good(g) + " " + threshold(g, t, baselines) + steer;
     }
 
     public static String yellowAction(Gate g) {

@@ -402,7 +402,7 @@ public final class PlanReader {
 
     private Gate gate(Node node) {
         Fields f = new Fields(node, "a gate", "name", "signal", "yellowAbove", "redAbove", "yellowBelow",
-                "redBelow", "relativeToBaseline", "holdSamples", "recoverSamples", "sampleInterval", "readTimeout",
+                "redBelow", "target", "relativeToBaseline", "holdSamples", "recoverSamples", "sampleInterval", "readTimeout",
                 "maxAge", "whenUnknown", "onYellow", "allowNegative", "description");
         Node nameNode = f.require("name");
         String name = text(nameNode);
@@ -425,6 +425,10 @@ public final class PlanReader {
         if ((n = f.get("redBelow")) != null) {
             double v = number(n);
             at(n, () -> b.redBelow(v));
+        }
+        if ((n = f.get("target")) != null) {
+            double v = number(n);
+            at(n, () -> b.target(v));
         }
         if ((n = f.get("relativeToBaseline")) != null) {
             b.relativeToBaseline(enumValue(n, Gate.BaselineStatistic.class));

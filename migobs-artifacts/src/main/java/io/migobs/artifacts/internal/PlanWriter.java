@@ -171,6 +171,9 @@ public final class PlanWriter {
             if (g.hasRed()) {
                 gm.put("red" + dir, number(g.redThreshold()));
             }
+            if (g.hasTarget()) {
+                gm.put("target", number(g.targetValue()));
+            }
             if (g.isRelative()) {
                 gm.put("relativeToBaseline", Text.kebab(g.baselineStatistic()));
             }
