@@ -65,8 +65,9 @@ import javax.sql.DataSource;
  * in a message; the database is described as {@code dialect@host}.
  *
  * <p>Immutable and thread-safe; each {@code run} call drives one run on the calling thread. Running the same
- * migration from two processes at once is detected (the checkpoint row is locked and compared per batch) and
- * aborts the second one.
+ * migration from two processes at once is detected: each batch locks the checkpoint row and compares its row count
+ * with what this worker last wrote, so the worker that finds it moved aborts (permanent failure) before touching a
+ * row.
  */
 public final class JdbcBackfill {
     /** The placeholder a statement uses for the batch's key range: {@value}. */
