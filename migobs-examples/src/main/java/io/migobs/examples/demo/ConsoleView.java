@@ -32,6 +32,7 @@ final class ConsoleView implements MigrationListener, AutoCloseable {
     private final boolean ansi;
     private final String lagLabel;
     private final long plainEveryMillis;
+    private final int width;
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private volatile MigrationRun run;
     private volatile boolean closed;
@@ -43,6 +44,55 @@ final class ConsoleView implements MigrationListener, AutoCloseable {
         this.ansi = ansi;
         this.lagLabel = lagLabel;
         this.plainEveryMillis = 2000;
+        this.width = ansi ? terminalWidth() : Integer.MAX_VALUE;
+    }
+
+    /** The terminal's width: $COLUMNS, else {@code stty size} on /dev/tty, else 120. */
+    private static int terminalWidth() {
+        try {
+            String cols = System.getenv("COLUMNS");
+            if (cols != null && !cols.isBlank()) {
+                return Math.max(40, Integer.parseInt(cols.trim()));
+            }
+            Process p = new ProcessBuilder("stty", "size").redirectInput(ProcessBuilder.Redirect.from(
+                    new java.io.File("/dev/tty"))).redirectErrorStream(true).start();
+            String outText = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .trim();
+            if (p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                String[] parts = outText.split("\\s+");
+                return Math.max(40, Integer.parseInt(parts[parts.length - 1]));
+            }
+        } catch (Exception e) {
+            // no terminal size: use the default
+        }
+        return 120;
+    }
+
+    /** Cuts a line to the terminal's width, counting visible characters only (ANSI colour codes are free). */
+    private String fit(String line) {
+        if (!ansi) {
+            return line;
+        }
+        StringBuilder b = new StringBuilder();
+        int visible = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\033') {
+                int end = line.indexOf('m', i);
+                if (end < 0) {
+                    break;
+                }
+                b.append(line, i, end + 1);
+                i = end;
+                continue;
+            }
+            if (visible >= width - 1) {
+                break;
+            }
+            b.append(c);
+            visible++;
+        }
+        return b.append(RESET).toString();
     }
 
     @Override
@@ -140,7 +190,7 @@ final class ConsoleView implements MigrationListener, AutoCloseable {
         lastPlain = now;
         String bar = bar(r.progress());
         if (ansi) {
-            out.print(CLEAR + bar + (last ? "\n" : ""));
+            out.print(CLEAR + fit(bar) + (last ? "\n" : ""));
         } else {
             out.println(bar);
         }
@@ -149,7 +199,7 @@ final class ConsoleView implements MigrationListener, AutoCloseable {
 
     String bar(ProgressSnapshot s) {
         double f = Double.isNaN(s.fraction()) ? 0 : s.fraction();
-        int width = 24;
+        int width = ansi ? 16 : 24;
         int full = (int) Math.round(f * width);
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-6s ", s.phase()));
@@ -158,15 +208,15 @@ final class ConsoleView implements MigrationListener, AutoCloseable {
             b.append(i < full ? (ansi ? "\u2588" : "#") : (ansi ? "\u2591" : "."));
         }
         b.append(']');
-        b.append(String.format(Locale.ROOT, " %5.1f%% %,d rows  %s rows/s  ETA %s  lag %ss (%s)  batch %d  cap %s",
-                f * 100, s.rowsProcessed(), num(s.recentRowsPerSecond()), seconds(s.etaSeconds()),
-                num(s.replicaLagSeconds()), lagLabel, s.batchSize(),
-                s.rateLimit() > 0 ? num(s.rateLimit()) + "/s" : "none"));
-        b.append("  gates");
-        for (Map.Entry<String, GateState> g : s.gates().entrySet()) {
+        // most important first: a narrow terminal cuts the end of the line
+        b.append(String.format(Locale.ROOT, " %5.1f%% %,d rows  %s rows/s  ETA %s  lag %ss (%s) ", f * 100,
+                s.rowsProcessed(), num(s.recentRowsPerSecond()), seconds(s.etaSeconds()), num(s.replicaLagSeconds()),
+                lagLabel));
+        for (Map.Entry<String, GateState> g : new java.util.TreeMap<>(s.gates()).entrySet()) {
             b.append(' ').append(g.getKey()).append('=').append(colour(g.getValue()));
         }
-        b.append("  ").append(s.state());
+        b.append(String.format(Locale.ROOT, "  batch %d  cap %s  %s", s.batchSize(),
+                s.rateLimit() > 0 ? num(s.rateLimit()) + "/s" : "none", s.state()));
         return b.toString();
     }
 
