@@ -187,6 +187,23 @@ class MigrationStepTest {
     }
 
     @Test
+    void filteredItemsCountAsRowsDone() throws Exception {
+        MigrationPlan plan = MigrationPlan.builder("sb-filter").totalRows(ROWS).batchSize(50, 10, 200).build();
+        MigrationStep m = migration(plan);
+        Step step = m.attachTo(new StepBuilder("backfill", db.repository)
+                .<Item, Item>chunk(m.completionPolicy(), db.tx).reader(db.new KeysetReader())
+                .processor(i -> i.id() % 2 == 0 ? null : i).writer(db.writer())).build();
+
+        JobExecution e = db.run(new JobBuilder("filter-job", db.repository).start(step).build());
+
+        assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(step(e, "backfill").getFilterCount()).isEqualTo(ROWS / 2);
+        assertThat(db.done()).isEqualTo(ROWS / 2);
+        assertThat(m.lastReport().state()).isEqualTo(RunState.COMPLETED);
+        assertThat(m.lastReport().rowsProcessed()).as("rows read, written or filtered").isEqualTo(ROWS);
+    }
+
+    @Test
     void pausesWhileAGateWithThePauseActionIsYellow() throws Exception {
         ScriptedSignal lag = ScriptedSignal.named("replica.lag", "seconds").repeat(0.1, 5).repeat(8.0, 5)
                 .then(0.1);
