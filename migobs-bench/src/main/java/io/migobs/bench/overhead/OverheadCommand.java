@@ -29,12 +29,17 @@ import javax.sql.DataSource;
  * one transaction per batch, keys selected with {@code ORDER BY id LIMIT B}) runs as a bare JDBC loop and through
  * {@code MigrationRun} + {@code migobs-jdbc}'s {@link JdbcBackfill}, without and with the checkpoint, alternated over
  * several rounds in one process, the order rotated each round (the first round warms up and is not counted;
- * on PostgreSQL the table is vacuumed before each timed run). Prints the median time of each and
- * the ratios of medians.
+ * on PostgreSQL the table is vacuumed before each timed run). Prints the median wall time of each and the ratios
+ * of medians, and the same for the calling thread's CPU time, which other load on the machine disturbs far less
+ * (on H2 in memory the database works on the calling thread too; on a server it measures the client's side only,
+ * which is where the instrumentation runs).
  */
 public final class OverheadCommand {
     private static final String USAGE = "usage: overhead --db JDBC_URL --rows N [--batch 1000] [--rounds 11]"
             + " [--user U] [--password P] [--table migobs_overhead]";
+
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private OverheadCommand() {
     }
@@ -94,14 +99,14 @@ public final class OverheadCommand {
         out.printf(Locale.ROOT, "overhead: db=%s rows=%d batch=%d rounds=%d (first round is warm-up)%n", db, rows, batch,
                 rounds);
         setUp(ds, table, rows);
-        List<Double> bare = new ArrayList<>();
-        List<Double> plain = new ArrayList<>();
-        List<Double> ckpt = new ArrayList<>();
+        List<double[]> bare = new ArrayList<>();
+        List<double[]> plain = new ArrayList<>();
+        List<double[]> ckpt = new ArrayList<>();
         boolean vacuum = db.startsWith("postgresql");
         for (int r = 0; r < rounds; r++) {
-            double a = 0;
-            double b = 0;
-            double c = 0;
+            double[] a = null;
+            double[] b = null;
+            double[] c = null;
             // rotate the order each round so that drift (caches, bloat, other load) does not favour one variant
             for (int k = 0; k < 3; k++) {
                 int which = (k + r) % 3;
@@ -114,22 +119,27 @@ public final class OverheadCommand {
                     c = migobs(ds, table, batch, rows, true, r);
                 }
             }
-            out.printf(Locale.ROOT, "round %d%s: bare=%.3f s migobs=%.3f s migobs+checkpoint=%.3f s%n", r,
-                    r == 0 ? " (warm-up)" : "", a, b, c);
+            out.printf(Locale.ROOT, "round %d%s: bare=%.3f s (cpu %.3f) migobs=%.3f s (cpu %.3f)"
+                    + " migobs+checkpoint=%.3f s (cpu %.3f)%n", r, r == 0 ? " (warm-up)" : "", a[0], a[1], b[0], b[1],
+                    c[0], c[1]);
             if (r > 0) {
                 bare.add(a);
                 plain.add(b);
                 ckpt.add(c);
             }
         }
-        double mb = median(bare);
-        double mp = median(plain);
-        double mc = median(ckpt);
-        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=bare median_s=%.3f rows_per_s=%.0f%n", db, mb, rows / mb);
-        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=migobs median_s=%.3f rows_per_s=%.0f ratio=%.4f%n", db, mp,
-                rows / mp, mp / mb);
-        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=migobs+checkpoint median_s=%.3f rows_per_s=%.0f ratio=%.4f%n",
-                db, mc, rows / mc, mc / mb);
+        double mb = median(bare, 0);
+        double mp = median(plain, 0);
+        double mc = median(ckpt, 0);
+        double cb = median(bare, 1);
+        double cp = median(plain, 1);
+        double cc = median(ckpt, 1);
+        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=bare median_s=%.3f rows_per_s=%.0f cpu_median_s=%.3f%n", db, mb,
+                rows / mb, cb);
+        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=migobs median_s=%.3f rows_per_s=%.0f ratio=%.4f"
+                + " cpu_median_s=%.3f cpu_ratio=%.4f%n", db, mp, rows / mp, mp / mb, cp, cp / cb);
+        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=migobs+checkpoint median_s=%.3f rows_per_s=%.0f ratio=%.4f"
+                + " cpu_median_s=%.3f cpu_ratio=%.4f%n", db, mc, rows / mc, mc / mb, cc, cc / cb);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + table);
             st.execute("DROP TABLE IF EXISTS migobs_checkpoint");
@@ -186,8 +196,9 @@ public final class OverheadCommand {
     }
 
     /** The hand-written loop: the same statements per batch as the driver, without the run. */
-    private static double bareLoop(DataSource ds, String table, int batch, long rows) throws SQLException {
+    private static double[] bareLoop(DataSource ds, String table, int batch, long rows) throws SQLException {
         long t0 = System.nanoTime();
+        long cpu0 = CPU.getCurrentThreadCpuTime();
         long done = 0;
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
@@ -226,10 +237,10 @@ public final class OverheadCommand {
         if (done != rows) {
             throw new IllegalStateException("bare loop did " + done + " rows, expected " + rows);
         }
-        return (System.nanoTime() - t0) / 1e9;
+        return new double[] {(System.nanoTime() - t0) / 1e9, (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9};
     }
 
-    private static double migobs(DataSource ds, String table, int batch, long rows, boolean checkpoint, int round) {
+    private static double[] migobs(DataSource ds, String table, int batch, long rows, boolean checkpoint, int round) {
         JdbcBackfill.Builder b = JdbcBackfill.builder(ds, table).keyColumns("id")
                 .statement("UPDATE " + table + " SET n = n + 1 WHERE id > ? AND id <= ?");
         if (!checkpoint) {
@@ -244,8 +255,9 @@ public final class OverheadCommand {
                 .build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long t0 = System.nanoTime();
+        long cpu0 = CPU.getCurrentThreadCpuTime();
         RunReport report = backfill.run(plan, run -> run.meterRegistry(registry));
-        double s = (System.nanoTime() - t0) / 1e9;
+        double[] s = {(System.nanoTime() - t0) / 1e9, (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9};
         if (report.state() != RunState.COMPLETED || report.rowsProcessed() != rows) {
             throw new IllegalStateException("instrumented run ended " + report.state() + " after "
                     + report.rowsProcessed() + " rows: " + report.reason());
@@ -253,8 +265,8 @@ public final class OverheadCommand {
         return s;
     }
 
-    private static double median(List<Double> xs) {
-        double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
+    private static double median(List<double[]> xs, int column) {
+        double[] a = xs.stream().mapToDouble(x -> x[column]).toArray();
         Arrays.sort(a);
         int n = a.length;
         return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
