@@ -8,8 +8,11 @@ import io.migobs.MigrationException;
  */
 public class JdbcBatchException extends MigrationException {
     private static final long serialVersionUID = 1L;
+    /** The batch's keys (not serialized: key values need not be serializable). */
     private final transient KeyRange range;
+    /** The classification of the last failure. */
     private final FailureKind kind;
+    /** Attempts made for the batch. */
     private final int attempts;
 
     /**
