@@ -56,7 +56,7 @@ class PgReplicaLagTest {
             resumeReplay();
         }
         if (primary != null) {
-            Databases.execute(primary, "DROP TABLE IF EXISTS sig_replica_t");
+            Databases.execute(primary, "DROP TABLE IF EXISTS sig_replica_t", "DROP TABLE IF EXISTS sig_replica_hb");
         }
     }
 
@@ -126,5 +126,27 @@ class PgReplicaLagTest {
         }, v -> v < 1.0);
         Verdict verdict = MigrationRun.goNoGo(plan, new ManualTimeSource());
         assertThat(verdict.go()).as(verdict.summary()).isTrue();
+    }
+
+    @Test
+    void heartbeatLagOnTheReplicaRisesWhileReplayIsPausedAndFallsAfterResume() throws Exception {
+        Databases.execute(primary, "DROP TABLE IF EXISTS sig_replica_hb");
+        HeartbeatWriter writer = DatabaseSignals.on(primary).heartbeatWriter("sig_replica_hb", "replica-test");
+        writer.beat(); // creates the table and the row on the primary
+        Signal lag = DatabaseSignals.on(replica).heartbeatLag(writer); // beats on the primary before each read
+        Signal plain = DatabaseSignals.on(replica).heartbeatLag("sig_replica_hb", "replica-test");
+        AwaitCondition.until("the heartbeat to replicate", CAP, lag::read, v -> v < 1.0);
+
+        Databases.execute(replica, "SELECT pg_wal_replay_pause()");
+        double paused;
+        try {
+            paused = AwaitCondition.until("heartbeat lag above 2 s while replay is paused", CAP, lag::read,
+                    v -> v > 2.0);
+            assertThat(plain.read()).isGreaterThan(2.0); // the replica's row is just as old without the writer
+        } finally {
+            resumeReplay();
+        }
+        assertThat(paused).isGreaterThan(2.0);
+        AwaitCondition.until("heartbeat lag back below 1 s after resume", CAP, lag::read, v -> v < 1.0);
     }
 }
