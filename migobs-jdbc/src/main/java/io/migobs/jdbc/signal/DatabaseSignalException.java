@@ -8,6 +8,7 @@ package io.migobs.jdbc.signal;
  */
 public final class DatabaseSignalException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The name of the signal that failed. */
     private final String signal;
 
     /**
