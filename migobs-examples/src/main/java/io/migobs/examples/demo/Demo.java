@@ -115,9 +115,15 @@ public final class Demo {
         };
         out.println("decisions  : logged with their values (key=value) to " + log);
         RunReport report;
+        // Ctrl-C (or a kill) ends the JVM mid-batch: the open transaction is rolled back, the checkpoint keeps every
+        // committed batch, and the same command resumes from it
+        Thread interrupted = new Thread(() -> out.println(System.lineSeparator() + "interrupted: every committed"
+                + " batch is in the checkpoint; run the same command again to resume"));
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try {
             report = backfill.run(plan, b -> b.meterRegistry(registry).listener(view).listener(rows));
         } finally {
+            Runtime.getRuntime().removeShutdownHook(interrupted);
             view.close();
             if (metrics != null) {
                 metrics.close();
