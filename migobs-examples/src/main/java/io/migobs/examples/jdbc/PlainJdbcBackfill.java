@@ -64,8 +64,9 @@ public final class PlainJdbcBackfill {
         RunReport report = backfill.run(plan, run -> run.meterRegistry(new SimpleMeterRegistry()));
 
         out.println(report.state() + ": " + report.rowsProcessed() + " rows in " + report.batches() + " batches, "
-                + report.elapsed().toMillis() + " ms; phases " + report.phasesCompleted() + "; checks "
-                + report.invariants());
+                + report.elapsed().toMillis() + " ms; phases " + report.phasesCompleted());
+        report.invariants().forEach(i -> out.println("  invariant " + i.name() + ": " + i.checks() + " checks, "
+                + i.failures() + " failures, " + i.rowsSampled() + " rows compared"));
         return report.succeeded() ? 0 : 2;
     }
 
