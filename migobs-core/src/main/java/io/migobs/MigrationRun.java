@@ -77,6 +77,7 @@ public final class MigrationRun implements AutoCloseable {
     private final Map<Gate, GateTracker> trackers = new IdentityHashMap<>();
     private final GateTracker[][] phaseTrackers;
     private final BatchController controller;
+    private final double targetSeconds;
     private final RecentRate recent = new RecentRate(RECENT_WINDOW_NANOS);
     private final InvariantState[] invariants;
     private final ThreadLocal<BatchImpl> pending = new ThreadLocal<>();
@@ -157,6 +158,7 @@ public final class MigrationRun implements AutoCloseable {
                 phaseTrackers[i][j] = trackers.get(gs.get(j));
             }
         }
+        this.targetSeconds = plan.targetBatchTime().toNanos() / 1e9;
         this.controller = new BatchController(plan.initialBatchSize(), plan.minBatchSize(), plan.maxBatchSize(),
                 plan.targetBatchTime().toNanos() / 1e9);
         this.invariants = new InvariantState[plan.invariants().size()];
@@ -515,6 +517,12 @@ public final class MigrationRun implements AutoCloseable {
                     }
                 } else if (!blocked()) {
                     int size = controller.next(phase().maxBatchSize());
+                    double limit = currentRateLimit();
+                    if (limit > 0) {
+                        // under a rate cap a batch carries at most the target batch time of the cap, so the wait
+                        // for permits stays short and gates are sampled between batches as often as without a cap
+                        size = (int) Math.min(size, Math.max(plan.minBatchSize(), limit * targetSeconds));
+                    }
                     if (phaseEndRows != Long.MAX_VALUE) {
                         size = (int) Math.min(size, phaseEndRows - rows - reservedRows);
                     }
@@ -1082,6 +1090,25 @@ public final class MigrationRun implements AutoCloseable {
         lock.lock();
         try {
             abortInternal("aborted by operator: " + why);
+        } finally {
+            lock.unlock();
+        }
+        finishIfEnded();
+    }
+
+    /**
+     * Reports a red condition found outside the plan's gates (an adapter's exhausted retry budget, a permanent
+     * error): exactly like a red gate, the run aborts with this reason and rolls back — or, when rollback is
+     * impossible, stops and stabilizes and escalates. Ignored once the run has ended.
+     *
+     * @param why what is red, with the values behind it; recorded as the run's reason
+     * @throws NullPointerException if why is null
+     */
+    public void reportRed(String why) {
+        Checks.notNull(why, "red reason");
+        lock.lock();
+        try {
+            red(why);
         } finally {
             lock.unlock();
         }

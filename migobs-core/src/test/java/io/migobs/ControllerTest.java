@@ -58,6 +58,18 @@ class ControllerTest {
     }
 
     @Test
+    void underARateCapABatchCarriesAtMostTheTargetBatchTimeOfTheCap() {
+        ManualTimeSource time = new ManualTimeSource();
+        MigrationPlan p = MigrationPlan.builder("m").totalRows(100_000).batchSize(5000, 50, 10_000)
+                .targetBatchTime(Duration.ofMillis(500)).maxRowsPerSecond(1_000).build();
+        try (MigrationRun run = MigrationRun.builder(p).timeSource(time).start()) {
+            // the database is fast (100,000 rows/s) but the cap is 1,000 rows/s: batches of 500 rows (0.5 s of cap)
+            List<Integer> sizes = drainAt(run, time, 100_000);
+            assertThat(sizes).allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(500));
+        }
+    }
+
+    @Test
     void aPhaseCapOverridesThePlanCap() {
         ManualTimeSource time = new ManualTimeSource();
         MigrationPlan p = MigrationPlan.builder("m").totalRows(20_000).batchSize(100, 100, 1000)

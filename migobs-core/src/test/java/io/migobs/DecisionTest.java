@@ -222,4 +222,29 @@ class DecisionTest {
             assertThat(run.report().reason()).contains("gate 'errors' is RED").contains("above red threshold 0.2");
         }
     }
+
+    @Test
+    void anAdapterCanReportRedWhichAbortsAndRollsBackLikeARedGate() {
+        List<String> rollbacks = new ArrayList<>();
+        MigrationPlan p = MigrationPlan.builder("m").totalRows(1000).batchSize(10, 10, 10)
+                .onRollback(rollbacks::add, "undo").build();
+        try (MigrationRun run = MigrationRun.builder(p).timeSource(time).start()) {
+            run.nextBatch().fail(new RuntimeException("deadlock"));
+            run.reportRed("retry budget of 3 retries exhausted at keys (0, 10]");
+            assertThat(run.hasNext()).isFalse();
+            assertThat(run.report().reason()).isEqualTo("retry budget of 3 retries exhausted at keys (0, 10]");
+            assertThat(rollbacks).containsExactly("retry budget of 3 retries exhausted at keys (0, 10]");
+        }
+    }
+
+    @Test
+    void anAdapterReportingRedOnAnIrreversibleMigrationStopsAndStabilizes() {
+        MigrationPlan p = MigrationPlan.builder("m").totalRows(1000).rollback(RollbackComplexity.IMPOSSIBLE).build();
+        try (MigrationRun run = MigrationRun.builder(p).timeSource(time).start()) {
+            run.reportRed("permanent error at keys (0, 10]");
+            assertThat(run.state()).isEqualTo(RunState.STABILIZING);
+            run.abort("operator gave up");
+            assertThat(run.hasNext()).isFalse();
+        }
+    }
 }

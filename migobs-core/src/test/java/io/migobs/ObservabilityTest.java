@@ -165,4 +165,22 @@ class ObservabilityTest {
         assertThat(events).last().isEqualTo("finish:COMPLETED");
         assertThat(events).filteredOn(e -> e.startsWith("finish")).hasSize(1);
     }
+
+    @Test
+    void aSecondRunOfTheSameMigrationOnTheSameRegistryReadsItsOwnState() {
+        MigrationPlan p = MigrationPlan.builder("again").totalRows(2_000).batchSize(1000, 1000, 1000).build();
+        try (MigrationRun first = MigrationRun.builder(p).meterRegistry(registry).timeSource(time).start()) {
+            first.nextBatch().complete(1000);
+            first.abort("restart");
+        }
+        try (MigrationRun second = MigrationRun.builder(p).meterRegistry(registry).timeSource(time)
+                .resumeFrom(1000, null).start()) {
+            assertThat(registry.get("migobs.run.state").gauge().value()).isEqualTo(RunState.RUNNING.code());
+            Loop.drain(second, time, Duration.ofSeconds(1));
+        }
+        assertThat(registry.get("migobs.run.state").gauge().value()).isEqualTo(RunState.COMPLETED.code());
+        assertThat(registry.get("migobs.progress").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.find("migobs.run.state").gauges()).hasSize(1);
+        assertThat(registry.get("migobs.rows").counter().count()).isEqualTo(2_000); // counters go on counting
+    }
 }

@@ -3,6 +3,7 @@ package io.migobs.internal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -76,6 +77,14 @@ public final class RunMetrics {
     public RunMetrics(MeterRegistry registry, String migration, List<String> phases, Source source) {
         this.registry = registry;
         this.base = Tags.of("migration", migration);
+        // A new run of the same migration on the same registry (a restart in the same JVM): the gauges of the
+        // previous run still read it, so they are replaced; counters and timers go on counting.
+        for (Meter m : registry.getMeters()) {
+            if (m.getId().getName().startsWith("migobs.") && migration.equals(m.getId().getTag("migration"))
+                    && (m instanceof Gauge || m instanceof FunctionCounter)) {
+                registry.remove(m);
+            }
+        }
         int n = phases.size();
         rows = new Counter[n];
         batchesOk = new Counter[n];

@@ -260,7 +260,7 @@ public final class BackfillDriver {
                 } else {
                     batch.fail(failure);
                     if (abort) {
-                        run.abort(failure.getMessage());
+                        run.reportRed(failure.getMessage());
                     }
                 }
             }
