@@ -83,6 +83,28 @@ class SteeringTest {
         }
     }
 
+    @Test
+    void aGrowingReplicaLagCutsThePaceToTheReplicasMeasuredApplyRate() {
+        // six readings of zero lag (slow start), then a lag growing by 0.5 s per second: the replica applies about
+        // half of what the run commits, and the pace must drop to about that
+        ScriptedSignal lag = ScriptedSignal.named("lag", "seconds").repeat(0, 6).values(1.0, 1.5, 2.0, 2.5);
+        ScriptedSignal inflation = ScriptedSignal.named("inflation", "ratio").values(1.0);
+        MigrationPlan plan = MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 50, 10_000)
+                .recommendedBackfillGates(lag, inflation).build();
+        try (MigrationRun run = MigrationRun.builder(plan).timeSource(time).start()) {
+            paceAfter(run, 5);
+            double before = run.report().rowsProcessed();
+            double pace = paceAfter(run, 1);
+            double committed = run.report().rowsProcessed() - before; // rows per second at that pace
+            assertThat(pace).isGreaterThan(1_000);
+            double withLag = paceAfter(run, 3);
+            // applied ≈ committed / 2; the lag is far above its 0.5 s target, so the pace is the apply rate / 1.5 (the
+            // fastest drain allowed) — a level-style cut by target / value would go to a quarter
+            assertThat(withLag).isLessThan(committed * 0.6).isGreaterThan(committed * 0.28);
+            assertThat(run.state()).isEqualTo(RunState.RUNNING);
+        }
+    }
+
     /** Runs batches of 10 ms for {@code seconds} of manual time; returns the rate limit then. */
     private double paceAfter(MigrationRun run, int seconds) {
         long end = time.nanoTime() + Duration.ofSeconds(seconds).toNanos();
