@@ -25,6 +25,10 @@ import java.time.Duration;
  * Thresholds are absolute, or — with {@link Builder#relativeToBaseline(BaselineStatistic)} — multiples of a
  * baseline statistic measured during the pre-flight window before the first batch (yellow at 1.5 × baseline p99).
  *
+ * <p>A gate with a {@link Builder#target(double) target} also <em>steers</em>: on every fresh reading the run sets
+ * its pace (rows per second) so that the signal settles at the target, below yellow, instead of running flat out
+ * until the gate turns yellow. {@link Recommended} has such gates for replica lag and latency inflation.
+ *
  * <p>Immutable and thread-safe. Build with {@link #builder(String, Signal)}.
  */
 public final class Gate {
