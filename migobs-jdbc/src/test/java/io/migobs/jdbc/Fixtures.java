@@ -20,6 +20,9 @@ final class Fixtures {
      */
     static DataSource open(Databases.Kind kind, String name) {
         DataSource ds = Databases.open(kind, name);
+        if (kind == Databases.Kind.POSTGRESQL || kind == Databases.Kind.MARIADB) {
+            return isolated(kind, ds);
+        }
         if (kind == Databases.Kind.H2_FILE) {
             KEEP_OPEN.computeIfAbsent(name, n -> {
                 try {
@@ -30,6 +33,52 @@ final class Fixtures {
             });
         }
         return ds;
+    }
+
+    /**
+     * This JVM's own schema (PostgreSQL) or database (MariaDB), created on first use and dropped at exit, so that
+     * two builds running these tests at once against the same servers never touch each other's tables.
+     */
+    static final String SCRATCH = "mjt_" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffL);
+    private static final java.util.Map<Databases.Kind, DataSource> ISOLATED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static DataSource isolated(Databases.Kind kind, DataSource base) {
+        return ISOLATED.computeIfAbsent(kind, k -> {
+            if (k == Databases.Kind.POSTGRESQL) {
+                Databases.execute(base, "CREATE SCHEMA IF NOT EXISTS " + SCRATCH);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Databases.execute(base,
+                        "DROP SCHEMA IF EXISTS " + SCRATCH + " CASCADE")));
+                org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+                ds.setURL(Databases.pgUrl());
+                ds.setUser(Databases.pgUser());
+                if (!Databases.pgPassword().isEmpty()) {
+                    ds.setPassword(Databases.pgPassword());
+                }
+                ds.setCurrentSchema(SCRATCH);
+                return ds;
+            }
+            Databases.execute(base, "CREATE DATABASE IF NOT EXISTS " + SCRATCH);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Databases.execute(base,
+                    "DROP DATABASE IF EXISTS " + SCRATCH)));
+            try {
+                org.mariadb.jdbc.MariaDbDataSource ds = new org.mariadb.jdbc.MariaDbDataSource(mysqlUrl(SCRATCH));
+                ds.setUser(Databases.mysqlUser());
+                ds.setPassword(Databases.mysqlPassword());
+                return ds;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** The MariaDB URL with its database replaced. */
+    static String mysqlUrl(String database) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(jdbc:mariadb://[^/?]+)(/[^?]*)?(\\?.*)?$")
+                .matcher(Databases.mysqlUrl());
+        if (!m.matches()) {
+            throw new IllegalStateException("cannot parse the MariaDB URL's host part");
+        }
+        return m.group(1) + "/" + database + (m.group(3) == null ? "" : m.group(3));
     }
 
     /** (id BIGINT PK, n INT NOT NULL, t VARCHAR) with ids 1..rows, n = 0, t = 'v' + id (NULL every 7th). */

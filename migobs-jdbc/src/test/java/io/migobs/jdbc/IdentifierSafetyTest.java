@@ -112,6 +112,7 @@ class IdentifierSafetyTest {
                 Fixtures.open(kind, "identifiers");
                 PGSimpleDataSource ds = new PGSimpleDataSource();
                 ds.setURL(Databases.pgUrl());
+                ds.setCurrentSchema(Fixtures.SCRATCH);
                 ds.setUser(Databases.pgUser());
                 ds.setPassword(Databases.pgPassword().isEmpty() ? SECRET : Databases.pgPassword());
                 return ds;
@@ -126,8 +127,9 @@ class IdentifierSafetyTest {
                 }
                 Databases.execute(root, "CREATE USER IF NOT EXISTS 'migobs_secret'@'%' IDENTIFIED BY '" + SECRET + "'",
                         "CREATE USER IF NOT EXISTS 'migobs_secret'@'localhost' IDENTIFIED BY '" + SECRET + "'",
-                        "GRANT ALL ON test.* TO 'migobs_secret'@'%'", "GRANT ALL ON test.* TO 'migobs_secret'@'localhost'");
-                MariaDbDataSource ds = new MariaDbDataSource(Databases.mysqlUrl());
+                        "GRANT ALL ON " + Fixtures.SCRATCH + ".* TO 'migobs_secret'@'%'",
+                        "GRANT ALL ON " + Fixtures.SCRATCH + ".* TO 'migobs_secret'@'localhost'");
+                MariaDbDataSource ds = new MariaDbDataSource(Fixtures.mysqlUrl(Fixtures.SCRATCH));
                 ds.setUser("migobs_secret");
                 ds.setPassword(SECRET);
                 return ds;

@@ -371,8 +371,8 @@ public final class BackfillDriver {
         Object prevCursor = lower == null ? null : Keys.cursorOf(lower);
         if (n == 0) {
             if (spec.checkpointing()) {
-                s.checkpoint().advance(c, migration, rowsDone, rowsDone, Keys.encode(prevCursor), batch.phase(),
-                        Checkpoint.Status.COMPLETED, time.wallTimeMillis());
+                advanced(s.checkpoint().advance(c, migration, rowsDone, rowsDone, Keys.encode(prevCursor),
+                        batch.phase(), Checkpoint.Status.COMPLETED, time.wallTimeMillis()), migration, rowsDone);
             }
             c.commit();
             debug("batch", "migration={} batch={} rows=0 outcome=exhausted", migration, batch.sequence());
@@ -389,13 +389,22 @@ public final class BackfillDriver {
         }
         boolean isLast = n < size;
         if (spec.checkpointing()) {
-            s.checkpoint().advance(c, migration, rowsDone, rowsDone + n, Keys.encode(last), batch.phase(),
-                    isLast ? Checkpoint.Status.COMPLETED : Checkpoint.Status.RUNNING, time.wallTimeMillis());
+            advanced(s.checkpoint().advance(c, migration, rowsDone, rowsDone + n, Keys.encode(last), batch.phase(),
+                    isLast ? Checkpoint.Status.COMPLETED : Checkpoint.Status.RUNNING, time.wallTimeMillis()),
+                    migration, rowsDone);
         }
         c.commit();
         debug("batch", "migration={} batch={} range=\"{}\" rows={} changed={} last={}", migration,
                 batch.sequence(), range, n, changed, isLast);
         return new Outcome(n, last, isLast);
+    }
+
+    /** The row is locked and was checked; a miss here means it changed anyway: never commit the batch then. */
+    private static void advanced(boolean updated, String migration, long rowsDone) {
+        if (!updated) {
+            throw new ConcurrentRunException("checkpoint of migration '" + migration + "' no longer holds rows="
+                    + rowsDone + ": another worker is running the same migration");
+        }
     }
 
     private long runStatement(Connection c, Schema s, KeyRange range, List<Object> lower, Object first)
