@@ -123,6 +123,7 @@ public final class MigrationRun implements AutoCloseable {
     private long throttledNanos;
     private long pausedNanos;
     private long rateWaitNanos;
+    private long lastBackOffNanos = Long.MIN_VALUE / 2;
     private long lastProgressLogNanos;
     private long nextAuxSampleAt = Long.MIN_VALUE;
     private double replicaLag = Double.NaN;
@@ -938,10 +939,15 @@ public final class MigrationRun implements AutoCloseable {
             if (pause) {
                 changeDecision(Decision.PAUSE, why.toString());
             } else {
-                if (freshBad && !allSteer(bad)) {
-                    // a steering gate's yellow is answered by steering, which knows how far off it is
-                    controller.backOff(recentRate(time.nanoTime()));
+                long now = time.nanoTime();
+                if (freshBad && !allSteer(bad) && now - lastBackOffNanos >= backOffSpacing(bad)) {
+                    // a steering gate's yellow is answered by steering, which knows how far off it is. Otherwise
+                    // halve, but at most once per hold window of the yellow gates: a cut shows in the signal only
+                    // after the signal's own delay, and halving again before that overreacts (2,000 rows/s would
+                    // fall to 15 rows/s within a second at four samples a second).
+                    controller.backOff(recentRate(now));
                     applyRate();
+                    lastBackOffNanos = now;
                 }
                 changeDecision(Decision.THROTTLE, why.toString());
             }
@@ -950,6 +956,15 @@ public final class MigrationRun implements AutoCloseable {
             applyRate();
             changeDecision(Decision.PROCEED, "every gate green");
         }
+    }
+
+    /** The shortest hold window among the gates that are not green: the spacing of multiplicative decreases. */
+    private static long backOffSpacing(List<GateTracker> gates) {
+        long spacing = Long.MAX_VALUE;
+        for (GateTracker t : gates) {
+            spacing = Math.min(spacing, t.gate().holdWindow().toNanos());
+        }
+        return spacing;
     }
 
     private static boolean allSteer(List<GateTracker> gates) {

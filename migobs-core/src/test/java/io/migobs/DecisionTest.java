@@ -23,19 +23,37 @@ class DecisionTest {
 
     @Test
     void lagAboveYellowForThreeSamplesMakesTheNextBatchSmaller() {
-        ScriptedSignal lag = ScriptedSignal.named("replica.lag", "seconds").values(0.2, 0.3).repeat(8, 3).then(8);
-        try (MigrationRun run = MigrationRun.builder(plan(lag).build()).timeSource(time).start()) {
+        ScriptedSignal lag = ScriptedSignal.named("replica.lag", "seconds").values(0.2, 0.3).repeat(8, 20);
+        // batches take 1 s, the target batch time: the controller holds the size while green
+        MigrationPlan p = plan(lag).targetBatchTime(Duration.ofSeconds(1)).build();
+        try (MigrationRun run = MigrationRun.builder(p).timeSource(time).start()) {
             List<Integer> sizes = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
+            List<Long> handedOutAt = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                handedOutAt.add(time.elapsed().toMillis()); // when asked (a rate-limit wait may follow)
                 Batch b = run.nextBatch();
                 sizes.add(b.size());
                 time.advance(Duration.ofSeconds(1));
                 b.complete(b.size());
             }
             assertThat(run.state()).isEqualTo(RunState.THROTTLED);
-            // samples: 0.2 0.3 8 8 8 (yellow) 8 (still yellow: backs off again)
-            assertThat(sizes.get(5)).isLessThan(sizes.get(4));
-            assertThat(sizes.get(5)).isEqualTo(sizes.get(4) / 2);
+            // samples at 0, 1, 2, 3, 4 s: 0.2 0.3 8 8 8 -> yellow at 4 s: the batch handed out then is half the size
+            assertThat(handedOutAt.subList(0, 5)).containsExactly(0L, 1000L, 2000L, 3000L, 4000L);
+            assertThat(sizes.subList(0, 4)).containsOnly(1000);
+            assertThat(sizes.get(4)).isEqualTo(500);
+            // still yellow, but the next cut waits a hold window (3 s) for the signal to show the first one
+            long lastCut = 4000;
+            int expected = 500;
+            int cuts = 0;
+            for (int i = 5; i < sizes.size(); i++) {
+                if (handedOutAt.get(i) - lastCut >= 3000) {
+                    expected /= 2;
+                    lastCut = handedOutAt.get(i);
+                    cuts++;
+                }
+                assertThat(sizes.get(i)).as("batch asked for at %d ms", handedOutAt.get(i)).isEqualTo(expected);
+            }
+            assertThat(cuts).isGreaterThanOrEqualTo(2);
             assertThat(run.progress().rateLimit()).isPositive();
             RunReport r = run.report();
             assertThat(r.decisions()).extracting(DecisionChange::to).containsExactly(Decision.THROTTLE);

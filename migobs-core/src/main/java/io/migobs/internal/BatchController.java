@@ -47,9 +47,11 @@ package io.migobs.internal;
  *       if the ideal is below the current size (batches take longer than the target), the size drops to the ideal
  *       at once. Additive growth approaches the limit carefully; a direct jump to the ideal after a throttle would
  *       re-create the load that caused it.</li>
- *   <li>Yellow (throttle): on each fresh non-green gate sample, size and rate halve (multiplicative decrease). The
- *       rate cap starts at half the recent throughput when no cap was in force. Halving per <em>sample</em>, not per
- *       batch, keeps the decrease proportional to how long the signal stays bad, whatever the batch rate.</li>
+ *   <li>Yellow (throttle): on a fresh non-green gate sample, size and rate halve (multiplicative decrease), at
+ *       most once per hold window of the yellow gates (the run spaces the calls). The rate cap starts at half the
+ *       recent throughput when no cap was in force. Halving per <em>hold window</em>, not per batch or per sample,
+ *       keeps the decrease proportional to how long the signal stays bad, whatever the batch rate, without cutting
+ *       again before the signal could show the effect of the last cut.</li>
  *   <li>Green samples while a rate cap from throttling is in force raise it additively by 10% of the rate before
  *       throttling (or of the plan's cap); the cap is lifted when it reaches either.</li>
  *   <li>Everything is clamped to [min, max] batch size; the phase may lower max.</li>
