@@ -59,8 +59,9 @@ final class Sessions {
                 }
                 Thread.onSpinWait();
             }
+            throw new AssertionError("session " + id + " never waited on a lock within 30 s; sessions: "
+                    + dump(kind, side));
         }
-        throw new AssertionError("session " + id + " never waited on a lock within 30 s");
     }
 
     /** A statement that makes lock waits of this session (or transaction) time out quickly. */
@@ -73,5 +74,22 @@ final class Sessions {
             default:
                 return "SET LOCK_TIMEOUT 150";
         }
+    }
+
+    private static String dump(Databases.Kind kind, Connection side) throws SQLException {
+        String q = kind == Databases.Kind.POSTGRESQL
+                ? "SELECT pid || ' ' || state || ' ' || coalesce(wait_event_type, '-') || ' ' || query"
+                        + " FROM pg_stat_activity WHERE datname = current_database()"
+                : kind == Databases.Kind.MARIADB
+                        ? "SELECT CONCAT(ID, ' ', COMMAND, ' ', IFNULL(STATE, '-'), ' ', IFNULL(INFO, '-'))"
+                                + " FROM information_schema.PROCESSLIST"
+                        : "SELECT 1";
+        StringBuilder out = new StringBuilder();
+        try (Statement s = side.createStatement(); ResultSet rs = s.executeQuery(q)) {
+            while (rs.next()) {
+                out.append(" | ").append(rs.getString(1));
+            }
+        }
+        return out.toString();
     }
 }
