@@ -16,11 +16,13 @@ import io.migobs.RunState;
 import io.migobs.Signal;
 import io.migobs.Signals;
 import io.migobs.artifacts.MigrationArtifacts;
+import io.migobs.examples.otel.OtelSetup;
 import io.migobs.examples.support.UrlDataSource;
 import io.migobs.jdbc.Checkpoint;
 import io.migobs.jdbc.JdbcBackfill;
 import io.migobs.jdbc.JdbcChecksum;
 import io.migobs.jdbc.signal.DatabaseSignals;
+import io.migobs.otel.MigrationTelemetry;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,9 +122,26 @@ public final class Demo {
         Thread interrupted = new Thread(() -> out.println(System.lineSeparator() + "interrupted: every committed"
                 + " batch is in the checkpoint; run the same command again to resume"));
         Runtime.getRuntime().addShutdownHook(interrupted);
+        // OpenTelemetry: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, else the logging exporter into the demo's log
+        java.util.logging.Logger otelLog = java.util.logging.Logger.getLogger("io.opentelemetry.exporter.logging");
+        java.util.logging.FileHandler otelFile = new java.util.logging.FileHandler(
+                o.out().resolve("migobs-demo-otel.log").toString(), true);
+        otelFile.setFormatter(new java.util.logging.SimpleFormatter());
+        otelLog.addHandler(otelFile);
+        otelLog.setUseParentHandlers(false);
+        io.opentelemetry.sdk.OpenTelemetrySdk otel = OtelSetup.fromEnvironment();
+        MigrationTelemetry telemetry = MigrationTelemetry.create(otel);
+        out.println("telemetry  : OpenTelemetry traces and metrics -> " + (System.getenv(OtelSetup.ENDPOINT) == null
+                ? "logging exporter, " + o.out().resolve("migobs-demo-otel.log")
+                : OtelSetup.describe(System.getenv())));
         try {
-            report = backfill.run(plan, b -> b.meterRegistry(registry).listener(view).listener(rows));
+            report = backfill.run(plan, b -> b.meterRegistry(registry).listener(view).listener(rows)
+                    .listener(telemetry.listener()));
         } finally {
+            telemetry.close();
+            otel.close();
+            otelLog.removeHandler(otelFile);
+            otelFile.close();
             Runtime.getRuntime().removeShutdownHook(interrupted);
             view.close();
             if (metrics != null) {

@@ -93,6 +93,10 @@ class DemoTest {
                 "evidence=", "invariant migration=" + Demo.MIGRATION);
         assertThat(scraped.get()).as("Prometheus scrape while running").contains("migobs_rows_total",
                 "migobs_gate_state");
+        // without OTEL_EXPORTER_OTLP_ENDPOINT the demo's OpenTelemetry spans go to the logging exporter's file
+        assertThat(output()).contains("telemetry  : OpenTelemetry traces and metrics -> logging exporter");
+        assertThat(Files.readString(dir.resolve("migobs-demo-otel.log"))).contains("migrate " + Demo.MIGRATION,
+                "phase canary", "batch canary");
     }
 
     @Test
