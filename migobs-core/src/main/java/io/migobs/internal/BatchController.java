@@ -304,9 +304,6 @@ public final class BatchController {
         return rateCap;
     }
 
-    public double smoothedThroughput() {
-        return throughput;
-    }
 
     private double clamp(double s) {
         return Math.max(min, Math.min(max, s));

@@ -42,9 +42,6 @@ public final class GateTracker {
         }
     }
 
-    public double baselineValue() {
-        return baseline;
-    }
 
     public double yellow() {
         return yellow;
@@ -147,9 +144,6 @@ public final class GateTracker {
         return goodRun;
     }
 
-    public int holdCount() {
-        return state == GateState.RED || lastLevel == GateState.RED ? redRun : badRun;
-    }
 
     public long samples() {
         return samples;
