@@ -37,10 +37,16 @@ final class Sessions {
     static boolean waitingOnLock(Databases.Kind kind, Connection side, long id) throws SQLException {
         String q = kind == Databases.Kind.POSTGRESQL
                 ? "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = ? AND wait_event_type = 'Lock'"
-                : "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?"
-                        + " AND trx_state = 'LOCK WAIT'";
+                // INNODB_TRX does not always show the wait (seen on MariaDB 10.11); a statement that stays in
+                // 'Updating' is waiting too, and if it was not yet, the deadlock still forms once it asks for the row
+                : "SELECT (SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?"
+                        + " AND trx_state = 'LOCK WAIT') + (SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                        + " WHERE ID = ? AND COMMAND = 'Query' AND STATE = 'Updating')";
         try (PreparedStatement ps = side.prepareStatement(q)) {
             ps.setLong(1, id);
+            if (kind != Databases.Kind.POSTGRESQL) {
+                ps.setLong(2, id);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) > 0;
