@@ -1976,6 +1976,11 @@ public final class MigrationRun implements AutoCloseable {
         }
 
         @Override
+        public double startTimeSeconds() {
+            return locked(() -> startWallMillis / 1000.0);
+        }
+
+        @Override
         public double phaseIndex() {
             return locked(() -> (double) phaseIndex);
         }

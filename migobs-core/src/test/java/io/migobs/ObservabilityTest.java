@@ -62,6 +62,8 @@ class ObservabilityTest {
         assertThat(registry.get("migobs.batch.duration").tag("phase", "full").timer().count()).isPositive();
         assertThat(registry.get("migobs.progress").gauge().value()).isEqualTo(1.0);
         assertThat(registry.get("migobs.run.state").gauge().value()).isEqualTo(RunState.COMPLETED.code());
+        assertThat(registry.get("migobs.run.start.time").gauge().value())
+                .isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00Z").getEpochSecond());
         assertThat(registry.get("migobs.gate.state").tag("gate", "replica.lag").gauge().value()).isZero();
         assertThat(registry.get("migobs.gate.threshold").tag("gate", "replica.lag").tag("level", "red").gauge()
                 .value()).isEqualTo(30);

@@ -36,6 +36,7 @@ public final class RunMetrics {
     public static final String INVARIANT_CHECKS = "migobs.invariant.checks";
     public static final String INVARIANT_ROWS = "migobs.invariant.rows";
     public static final String RUN_STATE = "migobs.run.state";
+    public static final String RUN_START_TIME = "migobs.run.start.time";
     public static final String PHASE_ACTIVE = "migobs.phase.active";
 
     private final MeterRegistry registry;
@@ -70,6 +71,8 @@ public final class RunMetrics {
         double pausedSeconds();
 
         double runState();
+
+        double startTimeSeconds();
 
         double phaseIndex();
     }
@@ -123,6 +126,8 @@ public final class RunMetrics {
         gauge(BACKLOG, "How far the cursor trails the source's head", "keys", source, Source::backlog, base);
         gauge(RUN_STATE, "Run state: 0 preflight, 1 running, 2 throttled, 3 paused, 4 awaiting approval, "
                 + "5 stabilizing, 6 completed, 7 aborted, 8 stopped", null, source, Source::runState, base);
+        gauge(RUN_START_TIME, "When the run started (after pre-flight), in seconds since the epoch; 0 before",
+                "seconds", source, Source::startTimeSeconds, base);
         FunctionCounter.builder(THROTTLED, source, Source::throttledSeconds)
                 .description("Time spent throttled").baseUnit("seconds").tags(base).register(registry);
         FunctionCounter.builder(PAUSED, source, Source::pausedSeconds)

@@ -144,8 +144,7 @@ public final class AlertRules {
                 "check the workers and the database for blocked queries; pause() if unsure"));
         if (plan.maintenanceWindow() != null) {
             Duration w = plan.maintenanceWindow();
-            String elapsed = "(time() - min_over_time(timestamp(" + Prom.sel(Prom.RUN_STATE, m()) + ")["
-                    + Prom.duration(w) + ":1m]))";
+            String elapsed = "(time() - " + Prom.sel(Prom.RUN_START, m()) + ")";
             String expr = Prom.sel(Prom.ETA, m(), "basis", "effective") + " > ignoring(basis) ("
                     + Prom.num(w.toMillis() / 1000.0) + " - " + elapsed + ") and on(migration) "
                     + Prom.sel(Prom.RUN_STATE, m()) + " < 6";
@@ -155,7 +154,7 @@ public final class AlertRules {
                             + " seconds, more than is left of its " + Text.duration(w)
                             + " maintenance window. Runbook: " + runbookFile + ".",
                     "effective ETA > what is left of the " + Text.duration(w)
-                            + " maintenance window (elapsed measured from the first " + Prom.RUN_STATE + " sample)",
+                            + " maintenance window (elapsed measured from " + Prom.RUN_START + ")",
                     "decide: raise the rate cap, stop at the next phase boundary, or extend the window"));
         }
         if (plan.errorBudget() > 0) {
@@ -515,7 +514,8 @@ public final class AlertRules {
         test.put("interval", Prom.duration(Duration.ofMillis(step)));
         test.put("input_series", List.of(
                 series(Prom.ETA + "{migration=\"" + Prom.escape(m()) + "\",basis=\"effective\"}", num(eta) + "x" + steps),
-                series(Prom.RUN_STATE + "{migration=\"" + Prom.escape(m()) + "\"}", "1x" + steps)));
+                series(Prom.RUN_STATE + "{migration=\"" + Prom.escape(m()) + "\"}", "1x" + steps),
+                series(Prom.RUN_START + "{migration=\"" + Prom.escape(m()) + "\"}", "0x" + steps)));
         long at = etaFor + 3 * step;
         at += (e - at % e) % e;
         List<Map<String, Object>> cases = new ArrayList<>();

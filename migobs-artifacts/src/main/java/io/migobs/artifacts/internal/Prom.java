@@ -26,6 +26,7 @@ public final class Prom {
     public static final String INVARIANT_CHECKS = "migobs_invariant_checks_total";
     public static final String INVARIANT_ROWS = "migobs_invariant_rows_total";
     public static final String RUN_STATE = "migobs_run_state";
+    public static final String RUN_START = "migobs_run_start_time_seconds";
     public static final String PHASE_ACTIVE = "migobs_phase_active";
 
     /** Every metric name the generated dashboard and alert rules may use. */

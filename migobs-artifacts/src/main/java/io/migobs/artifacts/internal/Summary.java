@@ -208,10 +208,6 @@ public final class Summary {
         }
         r.add("ASSUMPTION: Prometheus scrapes and evaluates rules at least as often as the shortest gate sample"
                 + " interval; the alerts' `for:` equals each gate's hold window.");
-        if (plan.maintenanceWindow() != null) {
-            r.add("MISSING (core): migobs exports no run start time, so the ETA alert measures elapsed time from the"
-                    + " first `" + Prom.RUN_STATE + "` sample it can see within the window.");
-        }
         return r;
     }
 }
