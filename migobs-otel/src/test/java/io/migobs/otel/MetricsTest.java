@@ -131,6 +131,8 @@ class MetricsTest {
         assertThat(eta.getUnit()).isEqualTo("s");
         assertThat(gauge(eta, attrs("migration", "metrics", "basis", "effective"))).isZero();
         assertThat(gauge(otel.metric(all, "migobs.run.state"), base)).isEqualTo(RunState.COMPLETED.code());
+        assertThat(gauge(otel.metric(all, "migobs.run.start.time"), base)).isEqualTo(report.startedAtMillis() / 1000.0)
+                .isPositive();
         MetricData batchSize = otel.metric(all, "migobs.batch.size");
         assertThat(batchSize.getUnit()).isEqualTo("{row}");
         assertThat(gauge(batchSize, base)).isEqualTo(100);

@@ -52,6 +52,7 @@ public final class Instruments implements AutoCloseable {
     private final ObservableDoubleMeasurement gateState;
     private final ObservableDoubleMeasurement gateThreshold;
     private final ObservableDoubleMeasurement gateValue;
+    private final ObservableDoubleMeasurement runStart;
     private final ObservableDoubleMeasurement runState;
     private final ObservableDoubleMeasurement phaseActive;
     private final ObservableDoubleMeasurement throttled;
@@ -88,6 +89,8 @@ public final class Instruments implements AutoCloseable {
         gateState = gauge(meter, "migobs.gate.state", "", "Gate state: 0 green, 1 yellow, 2 red, 3 unknown");
         gateThreshold = gauge(meter, "migobs.gate.threshold", "", "Effective gate threshold, in the unit attribute");
         gateValue = gauge(meter, "migobs.gate.value", "", "Last value read by the gate, in the unit attribute");
+        runStart = gauge(meter, "migobs.run.start.time", "s",
+                "When the run started (after pre-flight), in seconds since the epoch");
         runState = gauge(meter, "migobs.run.state", "", "Run state: 0 preflight, 1 running, 2 throttled, 3 paused,"
                 + " 4 awaiting approval, 5 stabilizing, 6 completed, 7 aborted, 8 stopped");
         phaseActive = gauge(meter, "migobs.phase.active", "",
@@ -97,7 +100,7 @@ public final class Instruments implements AutoCloseable {
         paused = meter.counterBuilder("migobs.paused").ofDoubles().setUnit("s")
                 .setDescription("Time spent paused, awaiting approval or stabilizing").buildObserver();
         callback = meter.batchCallback(this::observe, batchSize, rateLimit, throughput, progress, eta, lag, backlog,
-                gateState, gateThreshold, gateValue, runState, phaseActive, throttled, paused);
+                gateState, gateThreshold, gateValue, runStart, runState, phaseActive, throttled, paused);
     }
 
     private static ObservableDoubleMeasurement gauge(Meter meter, String name, String unit, String description) {
@@ -131,6 +134,7 @@ public final class Instruments implements AutoCloseable {
             record(lag, s.replicaLagSeconds(), m.replica);
             record(backlog, s.backlog(), base);
             runState.record(s.state().code(), base);
+            record(runStart, m.startSeconds(), base);
             throttled.record(s.throttledSeconds(), base);
             paused.record(s.pausedSeconds(), base);
             for (String phase : m.phases) {

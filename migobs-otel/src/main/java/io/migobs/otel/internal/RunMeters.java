@@ -30,6 +30,7 @@ final class RunMeters {
     private final Map<String, Attributes[]> byPhase = new HashMap<>();
     private volatile MigrationRun run;
     private volatile ProgressSnapshot last;
+    private volatile double startSeconds = Double.NaN;
 
     RunMeters(Instruments instruments, String migration, List<String> phases) {
         this.instruments = instruments;
@@ -110,7 +111,26 @@ final class RunMeters {
         if (finalSnapshot != null) {
             this.last = finalSnapshot;
         }
+        startSeconds(); // keep the start time once the run is let go
         this.run = null;
+    }
+
+    /** When the run started, in seconds since the epoch (read once from the run's report), or NaN before. */
+    double startSeconds() {
+        double s = startSeconds;
+        MigrationRun r = run;
+        if (Double.isNaN(s) && r != null) {
+            try {
+                long millis = r.report().startedAtMillis();
+                if (millis > 0) {
+                    s = millis / 1000.0;
+                    startSeconds = s;
+                }
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+        return s;
     }
 
     ProgressSnapshot snapshot() {
