@@ -7,39 +7,76 @@ import java.time.Duration;
 
 /**
  * A rows-per-second cap on a Resilience4j {@link AtomicRateLimiter} whose clock is the run's time source, so a
- * manual clock drives it in tests. Permissions are rows; the limiter refreshes every 100 ms so a cap is smooth
- * rather than a burst at the start of each second. Thread-safe. Not API.
+ * manual clock drives it in tests. Permissions are rows. Thread-safe. Not API.
+ *
+ * <p>The limiter refreshes its permissions every period and does not carry unused ones over, so the period must
+ * cover a whole batch: a batch of more rows than one period allows would wait for the rest in the next period, and
+ * while its work runs, further periods would pass with their permissions lost, delivering far less than the rate.
+ * And a batch of fewer rows than the period allows, admitted mid-period, leaves permissions that the next batch
+ * cannot fully use. The period is therefore the time one batch's rows take at the rate, never shorter than 100 ms
+ * (a cap is smooth rather than a burst at the start of each second) nor longer than {@value #MAX_PERIOD_SECONDS} s
+ * (a larger batch is admitted in parts): batches of a steady size then start one per period, at exactly the
+ * rate. The limiter is rebuilt when the batch size or the rate moves that period by more than 2% (the controller
+ * keeps the size steady between its readings, so this happens about once a second).
  */
 public final class RateGovernor {
-    private static final long REFRESH_NANOS = 100_000_000L;
-    private final AtomicRateLimiter limiter;
+    private static final long MIN_PERIOD_NANOS = 100_000_000L;
+    static final double MAX_PERIOD_SECONDS = 1.0;
+    private static final double REBUILD = 1.02;
+    private final String name;
     private final TimeSource time;
+    private volatile AtomicRateLimiter limiter;
     private volatile double rate;
+    private volatile long periodNanos;
 
     public RateGovernor(String name, TimeSource time, double rowsPerSecond) {
+        this.name = name;
         this.time = time;
         this.rate = rowsPerSecond;
-        RateLimiterConfig config = RateLimiterConfig.custom()
-                .limitRefreshPeriod(Duration.ofNanos(REFRESH_NANOS))
-                .limitForPeriod(perPeriod(rowsPerSecond))
-                .timeoutDuration(Duration.ofDays(1))
-                .build();
-        this.limiter = new AtomicRateLimiter("migobs-" + name, config, time::nanoTime);
+        this.periodNanos = MIN_PERIOD_NANOS;
+        this.limiter = build(rowsPerSecond, MIN_PERIOD_NANOS);
     }
 
-    private static int perPeriod(double rowsPerSecond) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(rowsPerSecond * REFRESH_NANOS / 1e9)));
+    private AtomicRateLimiter build(double rowsPerSecond, long period) {
+        RateLimiterConfig config = RateLimiterConfig.custom()
+                .limitRefreshPeriod(Duration.ofNanos(period))
+                .limitForPeriod(perPeriod(rowsPerSecond, period))
+                .timeoutDuration(Duration.ofDays(1))
+                .build();
+        return new AtomicRateLimiter("migobs-" + name, config, time::nanoTime);
+    }
+
+    private static int perPeriod(double rowsPerSecond, long period) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(rowsPerSecond * period / 1e9)));
     }
 
     public double rate() {
         return rate;
     }
 
-    public void changeRate(double rowsPerSecond) {
+    /** The current refresh period in nanoseconds (for tests). */
+    long periodNanos() {
+        return periodNanos;
+    }
+
+    public synchronized void changeRate(double rowsPerSecond) {
         if (rowsPerSecond != rate) {
             rate = rowsPerSecond;
-            limiter.changeLimitForPeriod(perPeriod(rowsPerSecond));
+            limiter.changeLimitForPeriod(perPeriod(rowsPerSecond, periodNanos));
         }
+    }
+
+    /** Rebuilds the limiter when a batch of {@code rows} wants a period far from the current one. */
+    private synchronized AtomicRateLimiter fit(int rows) {
+        double r = rate;
+        long want = (long) Math.max(MIN_PERIOD_NANOS, Math.min(MAX_PERIOD_SECONDS * 1e9, rows / r * 1e9));
+        boolean tooSmall = rows > limiter.getRateLimiterConfig().getLimitForPeriod()
+                && periodNanos < MAX_PERIOD_SECONDS * 1e9;
+        if (tooSmall || want > periodNanos * REBUILD || want * REBUILD < periodNanos) {
+            periodNanos = want;
+            limiter = build(r, want);
+        }
+        return limiter;
     }
 
     /**
@@ -48,14 +85,15 @@ public final class RateGovernor {
      * @return nanoseconds waited
      */
     public long acquire(int rows) throws InterruptedException {
-        int perPeriod = limiter.getRateLimiterConfig().getLimitForPeriod();
+        AtomicRateLimiter l = fit(rows);
+        int perPeriod = l.getRateLimiterConfig().getLimitForPeriod();
         long waited = 0;
         int left = rows;
         while (left > 0) {
             int take = Math.min(left, perPeriod);
-            long wait = limiter.reservePermission(take);
+            long wait = l.reservePermission(take);
             if (wait < 0) {
-                wait = REFRESH_NANOS;
+                wait = periodNanos;
             }
             if (wait > 0) {
                 time.sleepNanos(wait);

@@ -1,0 +1,58 @@
+package io.migobs.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migobs.testing.ManualTimeSource;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RateGovernorTest {
+
+    /**
+     * Batches of a steady size whose work takes {@code workMs}: over 60 s the governor delivers the rate (within one
+     * batch) when the work is faster than the rate, and the connection's own speed when it is slower.
+     */
+    @ParameterizedTest(name = "{0} rows/s, batches of {1}, {2} ms of work each")
+    @CsvSource({
+            "24500, 4900, 250", // work longer than the batch's share of the rate: connection-bound
+            "24500, 4900, 150",
+            "18000, 1800, 95",
+            "18000, 2250, 95", // a batch of more than 100 ms of the rate
+            "18180, 2272, 119", // ... whose work takes more than 100 ms
+            "1000, 5000, 20", // a batch of five seconds of the rate: admitted in parts
+            "500, 50, 5",
+            "20000, 700, 30", // batches smaller than 100 ms of the rate
+    })
+    void deliversTheRateOrTheConnectionsSpeed(double rate, int rows, long workMs) throws InterruptedException {
+        ManualTimeSource time = new ManualTimeSource();
+        RateGovernor g = new RateGovernor("test", time, rate);
+        long rowsDone = 0;
+        Duration work = Duration.ofMillis(workMs);
+        while (time.elapsed().compareTo(Duration.ofSeconds(60)) < 0) {
+            g.acquire(rows);
+            time.advance(work);
+            rowsDone += rows;
+        }
+        double seconds = time.elapsed().toNanos() / 1e9;
+        double expected = Math.min(rate, rows / (workMs / 1000.0));
+        assertThat(rowsDone / seconds).isCloseTo(expected, org.assertj.core.data.Offset.offset(expected * 0.02 + rows / seconds));
+    }
+
+    /** The controller moves the rate by a hair each second: a batch must not then need a second period. */
+    @org.junit.jupiter.api.Test
+    void aRateMovingByAHairDoesNotCostAPeriodPerBatch() throws InterruptedException {
+        ManualTimeSource time = new ManualTimeSource();
+        RateGovernor g = new RateGovernor("test", time, 24500);
+        long rowsDone = 0;
+        int i = 0;
+        while (time.elapsed().compareTo(Duration.ofSeconds(60)) < 0) {
+            g.changeRate(i++ % 2 == 0 ? 24499 : 24500.4);
+            g.acquire(4900);
+            time.advance(Duration.ofMillis(150));
+            rowsDone += 4900;
+        }
+        double perSecond = rowsDone / (time.elapsed().toNanos() / 1e9);
+        assertThat(perSecond).isCloseTo(24500, org.assertj.core.data.Offset.offset(24500 * 0.02));
+    }
+}
