@@ -767,7 +767,7 @@ public final class MigrationRun implements AutoCloseable {
             double v = readSignal(g.signal(), g);
             String detail = t.valid(v) ? "value " + Fmt.num(v) : readDetail;
             GateState after = t.record(v, detail);
-            t.nextSampleAt(now + g.sampleInterval().toNanos());
+            t.nextSampleAt(now + nextSampleDelay(g.sampleInterval().toNanos(), readAgeNanos));
             fresh = true;
             if (g.hasTarget() && t.valid(v)) {
                 steered = true;
@@ -803,6 +803,19 @@ public final class MigrationRun implements AutoCloseable {
         if (fresh) {
             decide(freshBad);
         }
+    }
+
+    /**
+     * When to read a gate again: one interval after the reading was <em>observed</em>, not after it was read, so a
+     * source that refreshes every interval is read soon after each refresh instead of up to a whole interval
+     * later (which would add that much to the dead time). A source older than an interval refreshes more slowly
+     * than the gate samples: it is read once per interval. Never sooner than a tenth of an interval.
+     */
+    static long nextSampleDelay(long intervalNanos, long ageNanos) {
+        if (ageNanos >= intervalNanos) {
+            return intervalNanos;
+        }
+        return Math.max(intervalNanos / 10, intervalNanos - ageNanos);
     }
 
     private void sampleAux(GateTracker[] active) {
@@ -1228,7 +1241,9 @@ public final class MigrationRun implements AutoCloseable {
             controller.progress(now, rows);
             pushOutcome(false);
             latencyEwma = latencyEwma == 0 ? dur / 1e9 : 0.8 * latencyEwma + 0.2 * (dur / 1e9);
-            controller.onBatch(n, dur, decision == Decision.PROCEED);
+            if (controller.onBatch(n, dur, decision == Decision.PROCEED, now)) {
+                applyRate();
+            }
             metrics.batch(b.phaseIndex, n, dur);
             for (InvariantState inv : invariants) {
                 Cadence c = inv.spec.cadence();
