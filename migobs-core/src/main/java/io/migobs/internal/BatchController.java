@@ -63,11 +63,25 @@ package io.migobs.internal;
 public final class BatchController {
     /** Growth of the pace per sample when nothing limits it (slow start). */
     static final double MAX_GROWTH = 1.5;
+    /** Growth of the pace per sample until a signal first comes near its target (the limit is still unknown). */
+    static final double SLOW_START_GROWTH = 2;
     /** Largest cut of the pace per sample. */
     static final double MAX_CUT = 0.25;
     /** A batch carries at most this much of the pace: the rate limiter's refresh period. */
     static final double PACE_SLICE_SECONDS = 0.1;
+    /** A batch carries at most this much of the pace when the connection, not the pace, limits the run. */
+    static final double MAX_SLICE_SECONDS = 0.2;
     private static final double MAX_PACE = 1e12;
+    /** A steering reading at most this share of its target (lag: at most its target) leaves room for longer batches. */
+    static final double ROOM = 0.8;
+    /** A batch faster than this times the pace shows the pace limits the run. */
+    static final double PACE_BOUND = 1.25;
+    /** Growth (and shrinking) of the slice per batch. */
+    static final double SLICE_GROWTH = 1.25;
+    /** Batches this much slower than the round's first batch brake the pace by their ratio. */
+    static final double BRAKE_AT = 0.9;
+    /** Completions in a sample interval from which its measured throughput is trusted over the pace. */
+    static final int DENSE = 4;
     private static final int HISTORY = 2048;
     private static final long HISTORY_SPACING_NANOS = 10_000_000L;
 
@@ -83,6 +97,15 @@ public final class BatchController {
     private double rateBeforeThrottle;
 
     private double pace;
+    private double slice = PACE_SLICE_SECONDS;
+    private boolean roomy;
+    private boolean slowStart = true;
+    private long roundNewestObs = Long.MIN_VALUE;
+    private double refSpeed = Double.NaN;
+    private double lastSpeed = Double.NaN;
+    private double brake = 1;
+    private long brakeAt;
+    private boolean roundRoomy = true;
     private double roundPace = Double.POSITIVE_INFINITY;
     private final long[] histTime = new long[HISTORY];
     private final long[] histRows = new long[HISTORY];
@@ -113,7 +136,7 @@ public final class BatchController {
         int cap = phaseMax > 0 ? Math.min(max, phaseMax) : max;
         double s = size;
         if (pace > 0) {
-            s = Math.min(s, pace * PACE_SLICE_SECONDS);
+            s = Math.min(s, pace * slice);
         }
         return (int) Math.max(min, Math.min(cap, Math.round(s)));
     }
@@ -160,6 +183,21 @@ public final class BatchController {
         return -1;
     }
 
+    /** Completions recorded in (from, to]. */
+    int completionsBetween(long from, long to) {
+        int n = 0;
+        for (int i = 1; i <= histCount; i++) {
+            long t = histTime[(histNext - i + HISTORY) % HISTORY];
+            if (t <= from) {
+                break;
+            }
+            if (t <= to) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Rows per second committed in [from, to], or NaN when the history does not reach back to {@code from}. */
     double rateBetween(long from, long to) {
         if (to <= from) {
@@ -196,11 +234,14 @@ public final class BatchController {
         double dead = Math.max(0, (now - observedNanos) / 1e9) + interval;
         double before = rateBetween(observedNanos - intervalNanos, observedNanos);
         boolean measured = !Double.isNaN(before);
+        // enough completions in the interval for the measured rate to be what the signal saw, not a quantization
+        boolean dense = measured && completionsBetween(observedNanos - intervalNanos, observedNanos) >= DENSE;
         if (!measured) {
             before = pace > 0 ? pace : initialRate;
         }
         // growth starts from the pace when batches were too sparse to measure (a slow pace, or a slow start)
-        double grow = measured ? Math.max(before, pace) * MAX_GROWTH : (pace > 0 ? pace : initialRate);
+        double growth = slowStart ? SLOW_START_GROWTH : MAX_GROWTH;
+        double grow = measured ? Math.max(before, pace) * growth : (pace > 0 ? pace : initialRate);
         boolean hasPrev = t.obs != Long.MIN_VALUE;
         double span = hasPrev ? (observedNanos - t.obs) / 1e9 : 0;
         double slope = hasPrev ? (value - t.value) / span : 0;
@@ -226,7 +267,7 @@ public final class BatchController {
             proposal = grow;
         } else if (value <= target) {
             // below target: go faster, from the pace when batches were too sparse to measure
-            proposal = Math.min(grow, Math.max(before, pace) * target / value);
+            proposal = Math.min(grow, (dense ? before : Math.max(before, pace)) * target / value);
         } else {
             // above target: cut from the throughput that produced the reading
             proposal = before * Math.max(MAX_CUT, target / value);
@@ -234,6 +275,10 @@ public final class BatchController {
         if (above ? value > yellow : value < yellow) {
             proposal = Math.min(proposal, before); // never faster while the gate reads beyond yellow
         }
+        boolean room = accumulating ? value <= target
+                : above ? value <= ROOM * target : value >= target / ROOM;
+        roundRoomy &= room;
+        roundNewestObs = Math.max(roundNewestObs, observedNanos);
         t.obs = observedNanos;
         t.value = value;
         roundPace = Math.min(roundPace, proposal);
@@ -242,9 +287,22 @@ public final class BatchController {
     /** Ends a round of readings: the pace becomes the smallest proposal (if any). */
     public void endRound() {
         if (roundPace != Double.POSITIVE_INFINITY) {
-            pace = Math.min(MAX_PACE, Math.max(minRate, roundPace));
+            // a pace beyond what one connection does means nothing: keep it within reach of the batches' speed
+            double reach = throughput > 0 ? PACE_BOUND * throughput : MAX_PACE;
+            pace = Math.min(Math.min(MAX_PACE, reach), Math.max(minRate, roundPace));
             roundPace = Double.POSITIVE_INFINITY;
+            roomy = roundRoomy;
+            if (brake < 1 && roundNewestObs >= brakeAt) {
+                brake = 1; // the readings have seen the slowdown the brake anticipated
+            }
+            refSpeed = Double.NaN;
+            slowStart &= roomy;
+            if (!roomy) {
+                slice = PACE_SLICE_SECONDS;
+            }
         }
+        roundRoomy = true;
+        roundNewestObs = Long.MIN_VALUE;
     }
 
     /** The pace from steering in rows per second, or 0 when no gate steers. */
@@ -252,11 +310,30 @@ public final class BatchController {
         return pace;
     }
 
-    /** Records a completed batch; grows toward the ideal when green. */
-    public void onBatch(long rows, long durationNanos, boolean green) {
+    /**
+     * Records a completed batch; grows toward the ideal when green.
+     *
+     * @return whether the rate limit changed (a brake on slower batches)
+     */
+    public boolean onBatch(long rows, long durationNanos, boolean green, long now) {
+        boolean changed = false;
         if (rows > 0 && durationNanos > 0) {
             double r = rows / (durationNanos / 1e9);
+            if (pace > 0) {
+                changed = brake(r, now);
+            }
             throughput = throughput == 0 ? r : 0.75 * throughput + 0.25 * r;
+            if (pace > 0) {
+                // the connection itself cannot keep the pace: no idle time left to spread, so longer batches only
+                // save their fixed cost; when it can again, back to short slices
+                double most = roomy ? MAX_SLICE_SECONDS : PACE_SLICE_SECONDS;
+                if (r < pace) {
+                    slice = Math.min(most, slice * SLICE_GROWTH);
+                } else if (r > pace * PACE_BOUND) {
+                    slice = Math.max(PACE_SLICE_SECONDS, slice / SLICE_GROWTH);
+                }
+                slice = Math.min(most, slice);
+            }
         }
         if (green && throughput > 0) {
             double ideal = throughput * targetSeconds;
@@ -267,6 +344,34 @@ public final class BatchController {
             }
             size = clamp(size);
         }
+        return changed;
+    }
+
+    /**
+     * Between readings, a batch that runs clearly slower than the first batch of the round measures a busier
+     * database now, a sample interval before any signal can show it: the pace is scaled down by the same ratio
+     * (the slower of the last two batches must both be slower, so one slow batch does not brake). Only down: a
+     * faster database is left to the next reading. The next round of readings releases the brake unless every
+     * reading in it was observed before the brake.
+     */
+    private boolean brake(double r, long now) {
+        if (Double.isNaN(refSpeed)) {
+            refSpeed = r;
+            lastSpeed = Double.NaN;
+            return false;
+        }
+        double prev = lastSpeed;
+        lastSpeed = r;
+        if (Double.isNaN(prev)) {
+            return false;
+        }
+        double ratio = Math.max(prev, r) / refSpeed;
+        if (ratio < BRAKE_AT && ratio < brake) {
+            brake = ratio;
+            brakeAt = now;
+            return true;
+        }
+        return false;
     }
 
     /** A fresh yellow sample: halve size and rate. */
@@ -299,7 +404,8 @@ public final class BatchController {
     /** The controller's rate limit in rows per second — the smaller of the AIMD cap and the pace — or 0 when none. */
     public double rateCap() {
         if (pace > 0) {
-            return rateCap > 0 ? Math.min(rateCap, pace) : pace;
+            double p = pace * brake;
+            return rateCap > 0 ? Math.min(rateCap, p) : p;
         }
         return rateCap;
     }

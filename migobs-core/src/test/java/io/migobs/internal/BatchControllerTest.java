@@ -1,0 +1,163 @@
+package io.migobs.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The steering controller's rules, one at a time, on a simulated timeline (no clock: times are given). Each test
+ * drives it the way {@code MigrationRun} does: completions ({@code progress} + {@code onBatch}), then a round of
+ * readings ({@code steer} per gate, {@code endRound}).
+ */
+class BatchControllerTest {
+    private static final long S = 1_000_000_000L;
+    private static final Object INFLATION = new Object();
+    private static final Object LAG = new Object();
+
+    private final BatchController c = new BatchController(500, 1, 100_000, 0.5);
+    private long now;
+    private long rows;
+
+    /** Batches of {@code n} rows, each taking {@code workSeconds}, spaced evenly over one second. */
+    private void second(int batches, int n, double workSeconds) {
+        long step = S / batches;
+        for (int i = 0; i < batches; i++) {
+            now += step;
+            rows += n;
+            c.progress(now, rows);
+            c.onBatch(n, (long) (workSeconds * S), true, now);
+        }
+    }
+
+    private void inflationReading(double value) {
+        c.steer(INFLATION, value, 1.9, 2.0, true, false, now, S, now);
+        c.endRound();
+    }
+
+    private void lagReading(double value) {
+        c.steer(LAG, value, 0.5, 5, true, true, now, S, now);
+        c.endRound();
+    }
+
+    @Test
+    void slowStartDoublesThePaceWhileEverySignalIsFarFromItsTarget() {
+        c.start(0, 0);
+        lagReading(0);
+        assertThat(c.pace()).isEqualTo(500); // nothing measured yet: one initial batch per second
+        second(10, 50, 0.005);
+        lagReading(0);
+        assertThat(c.pace()).isCloseTo(1000, offset(1.0));
+        second(10, 100, 0.005);
+        lagReading(0);
+        assertThat(c.pace()).isCloseTo(2000, offset(1.0));
+        second(10, 200, 0.005);
+        lagReading(0.8); // above the target: the limit is near, slow start ends
+        second(10, (int) (c.pace() / 10), 0.005);
+        lagReading(0);
+        double p = c.pace();
+        second(10, (int) (p / 10), 0.005);
+        lagReading(0); // far again, but growth is now at most 1.5x per reading
+        assertThat(c.pace()).isCloseTo(1.5 * p, offset(p * 0.02));
+    }
+
+    @Test
+    void aLevelReadingGrowsThePaceByAtMostTargetOverValue() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        second(10, 50, 0.005);
+        inflationReading(1.0);
+        assertThat(c.pace()).isCloseTo(500 * 1.9, offset(1.0)); // proportional: 1.9 / 1.0 of the throughput
+    }
+
+    @Test
+    void aLevelBelowTargetScalesTheMeasuredThroughputNotThePace() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        for (int i = 0; i < 8; i++) { // reach a pace of several thousand rows/s
+            second(10, (int) Math.max(1, c.pace() / 10), 0.01);
+            inflationReading(1.05);
+        }
+        double pace = c.pace();
+        // the last second delivered only 80% of the pace (the limiter was still catching up): the reading
+        // reflects 80%, so the new pace scales 80%, not the pace the reading never saw
+        second(10, (int) (0.08 * pace), 0.01);
+        inflationReading(1.5);
+        assertThat(c.pace()).isCloseTo(0.8 * pace * 1.9 / 1.5, offset(0.01 * pace));
+    }
+
+    @Test
+    void batchesSlowerThanTheRoundsFirstBrakeThePaceBeforeAnyReadingShowsIt() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        for (int i = 0; i < 8; i++) {
+            second(10, (int) Math.max(1, c.pace() / 10), 0.01);
+            inflationReading(1.85);
+        }
+        double pace = c.pace();
+        int n = (int) (pace / 10);
+        assertThat(c.rateCap()).isEqualTo(pace);
+        now += S / 10;
+        rows += n;
+        c.progress(now, rows);
+        assertThat(c.onBatch(n, S / 100, true, now)).isFalse(); // the round's first batch: the reference
+        now += S / 10;
+        rows += n;
+        assertThat(c.onBatch(n, S / 50, true, now)).isFalse(); // one slow batch does not brake
+        assertThat(c.rateCap()).isEqualTo(pace);
+        now += S / 10;
+        assertThat(c.onBatch(n, S / 40, true, now)).isTrue(); // two: the database is busier
+        assertThat(c.rateCap()).isCloseTo(pace * 0.5, offset(1.0)); // the faster of the two: half the speed
+        // a reading observed before the brake does not release it
+        c.steer(INFLATION, 1.85, 1.9, 2.0, true, false, now - S / 2, S, now);
+        c.endRound();
+        assertThat(c.rateCap()).isLessThan(c.pace());
+        // a reading observed after it does
+        now += S / 10;
+        c.steer(INFLATION, 1.85, 1.9, 2.0, true, false, now, S, now);
+        c.endRound();
+        assertThat(c.rateCap()).isEqualTo(c.pace());
+    }
+
+    @Test
+    void aConnectionThatCannotKeepThePaceGetsLongerBatchesOnlyWhileSignalsAreFarFromTarget() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        for (int i = 0; i < 12; i++) { // the pace outgrows one connection's 20,000 rows/s
+            int n = c.next(0);
+            second(10, n, n / 20_000.0 + 0.005);
+            inflationReading(1.2);
+        }
+        assertThat(c.pace()).isGreaterThan(20_000);
+        for (int i = 0; i < 10; i++) {
+            int n = c.next(0);
+            c.onBatch(n, (long) ((n / 20_000.0 + 0.005) * S), true, now);
+        }
+        assertThat(c.next(0)).isCloseTo((int) Math.round(c.pace() * BatchController.MAX_SLICE_SECONDS), offset(2));
+        // the pace never runs away beyond what the connection does
+        assertThat(c.pace()).isLessThanOrEqualTo(BatchController.PACE_BOUND * 20_000 + 1);
+        // a reading near the target: back to short slices at once
+        now += S;
+        inflationReading(1.8);
+        assertThat(c.next(0)).isCloseTo((int) Math.round(c.pace() * BatchController.PACE_SLICE_SECONDS), offset(2));
+    }
+
+    @Test
+    void aLagAtZeroGrowsAndALagAboveTargetCuts() {
+        c.start(0, 0);
+        c.steer(LAG, 0, 0.5, 5, true, true, now, S, now);
+        c.endRound();
+        second(10, 50, 0.005);
+        c.steer(LAG, 0, 0.5, 5, true, true, now, S, now);
+        c.endRound();
+        double p = c.pace();
+        assertThat(p).isGreaterThan(500);
+        second(10, (int) (p / 10), 0.005);
+        c.steer(LAG, 2, 0.5, 5, true, true, now, S, now);
+        c.endRound();
+        second(10, (int) (c.pace() / 10), 0.005);
+        c.steer(LAG, 3, 0.5, 5, true, true, now, S, now);
+        c.endRound();
+        assertThat(c.pace()).isLessThan(p);
+    }
+}
