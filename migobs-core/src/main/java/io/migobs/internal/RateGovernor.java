@@ -28,6 +28,9 @@ public final class RateGovernor {
     private volatile AtomicRateLimiter limiter;
     private volatile double rate;
     private volatile long periodNanos;
+    private long lastStart = Long.MIN_VALUE / 2;
+    private long lastShare;
+    static final double SPACING = 0.98;
 
     public RateGovernor(String name, TimeSource time, double rowsPerSecond) {
         this.name = name;
@@ -66,6 +69,25 @@ public final class RateGovernor {
         }
     }
 
+    /**
+     * The limiter's periods are aligned to its clock, not to the batches: a batch admitted late in one period and
+     * the next one early in the following period run back to back, twice the rate for a moment (and a slightly
+     * late wake-up each time drifts every batch toward that). So, once its permits are granted, a batch also waits
+     * until {@value #SPACING} of the previous batch's share of the rate has passed since the previous start; the
+     * limiter still holds the long-run rate.
+     *
+     * @return how long to wait before reserving the permits, in nanoseconds
+     */
+    private synchronized long spacing() {
+        return Math.max(0, lastStart + lastShare - time.nanoTime());
+    }
+
+    /** Records the start of a batch of {@code rows}, after its permits were granted. */
+    private synchronized void started(int rows) {
+        lastStart = time.nanoTime();
+        lastShare = (long) (SPACING * rows / rate * 1e9);
+    }
+
     /** Rebuilds the limiter when a batch of {@code rows} wants a period far from the current one. */
     private synchronized AtomicRateLimiter fit(int rows) {
         double r = rate;
@@ -101,6 +123,12 @@ public final class RateGovernor {
             }
             left -= take;
         }
+        long gap = spacing();
+        if (gap > 0) {
+            time.sleepNanos(gap);
+            waited += gap;
+        }
+        started(rows);
         return waited;
     }
 }

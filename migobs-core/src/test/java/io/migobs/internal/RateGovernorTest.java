@@ -55,4 +55,48 @@ class RateGovernorTest {
         double perSecond = rowsDone / (time.elapsed().toNanos() / 1e9);
         assertThat(perSecond).isCloseTo(24500, org.assertj.core.data.Offset.offset(24500 * 0.02));
     }
+
+    /**
+     * The controller moves the rate a little every second; now and then the limiter is rebuilt for it, and a fresh
+     * limiter (or a period boundary just after a late start) admits the next batch at once: two batches back to
+     * back, twice the rate for a moment. Spacing prevents that, with sleeps that round up to 10 ms.
+     */
+    @org.junit.jupiter.api.Test
+    void lateWakeUpsNeverPutTwoBatchesBackToBack() throws InterruptedException {
+        ManualTimeSource time = new ManualTimeSource();
+        io.migobs.TimeSource coarse = new io.migobs.TimeSource() {
+            @Override
+            public long nanoTime() {
+                return time.nanoTime();
+            }
+
+            @Override
+            public long wallTimeMillis() {
+                return time.wallTimeMillis();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                time.sleepNanos(((nanos + 9_999_999L) / 10_000_000L) * 10_000_000L); // sleeps in 10 ms steps
+            }
+        };
+        RateGovernor g = new RateGovernor("test", coarse, 852);
+        long previous = Long.MIN_VALUE;
+        long closest = Long.MAX_VALUE;
+        long rowsDone = 0;
+        int i = 0;
+        while (time.elapsed().compareTo(Duration.ofSeconds(60)) < 0) {
+            g.changeRate(i++ % 10 < 5 ? 852 : 838);
+            g.acquire(85);
+            long start = time.nanoTime();
+            if (previous != Long.MIN_VALUE) {
+                closest = Math.min(closest, start - previous);
+            }
+            previous = start;
+            time.advance(Duration.ofMillis(52));
+            rowsDone += 85;
+        }
+        assertThat(closest).isGreaterThanOrEqualTo((long) (0.9 * 85 / 852 * 1e9) - 1);
+        assertThat(rowsDone / (time.elapsed().toNanos() / 1e9)).isCloseTo(845, org.assertj.core.data.Offset.offset(845 * 0.03));
+    }
 }
