@@ -239,6 +239,9 @@ public final class BatchController {
         if (!measured) {
             before = pace > 0 ? pace : initialRate;
         }
+        // what the reading saw: the measured throughput, but never more than the pace (a batch completing at the
+        // instant of the observation may be in the measurement and not in the signal's window)
+        double seen = pace > 0 ? Math.min(before, pace) : before;
         // growth starts from the pace when batches were too sparse to measure (a slow pace, or a slow start)
         double growth = slowStart ? SLOW_START_GROWTH : MAX_GROWTH;
         double grow = measured ? Math.max(before, pace) * growth : (pace > 0 ? pace : initialRate);
@@ -267,10 +270,10 @@ public final class BatchController {
             proposal = grow;
         } else if (value <= target) {
             // below target: go faster, from the pace when batches were too sparse to measure
-            proposal = Math.min(grow, (dense ? before : Math.max(before, pace)) * target / value);
+            proposal = Math.min(grow, (dense ? seen : Math.max(before, pace)) * target / value);
         } else {
             // above target: cut from the throughput that produced the reading
-            proposal = before * Math.max(MAX_CUT, target / value);
+            proposal = seen * Math.max(MAX_CUT, target / value);
         }
         if (above ? value > yellow : value < yellow) {
             proposal = Math.min(proposal, before); // never faster while the gate reads beyond yellow

@@ -160,4 +160,22 @@ class BatchControllerTest {
         c.endRound();
         assertThat(c.pace()).isLessThan(p);
     }
+
+    @Test
+    void aBatchCompletingAtTheInstantOfTheReadingDoesNotRaiseThePace() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        for (int i = 0; i < 8; i++) {
+            second(10, (int) Math.max(1, c.pace() / 10), 0.01);
+            inflationReading(1.85);
+        }
+        double pace = c.pace();
+        int n = (int) (pace / 10);
+        second(10, n, 0.01);
+        rows += n; // one more batch completes exactly when the signal is observed: the signal did not see it
+        c.progress(now, rows);
+        c.onBatch(n, S / 100, true, now);
+        inflationReading(1.89);
+        assertThat(c.pace()).isLessThanOrEqualTo(pace * 1.9 / 1.89 + 1);
+    }
 }
