@@ -13,14 +13,14 @@ import java.time.Duration;
  * cover a whole batch: a batch of more rows than one period allows would wait for the rest in the next period, and
  * while its work runs, further periods would pass with their permissions lost, delivering far less than the rate.
  * And a batch of fewer rows than the period allows, admitted mid-period, leaves permissions that the next batch
- * cannot fully use. The period is therefore the time one batch's rows take at the rate, never shorter than 100 ms
- * (a cap is smooth rather than a burst at the start of each second) nor longer than {@value #MAX_PERIOD_SECONDS} s
- * (a larger batch is admitted in parts): batches of a steady size then start one per period, at exactly the
- * rate. The limiter is rebuilt when the batch size or the rate moves that period by more than 2% (the controller
+ * cannot fully use. The period is therefore the time one batch's rows take at the rate, never shorter than 1 ms
+ * nor longer than {@value #MAX_PERIOD_SECONDS} s (a larger batch is admitted in parts): batches of a steady size
+ * then start one per period, at exactly the rate, as smoothly as batches allow. The limiter is rebuilt when the batch size or the rate moves that period by more than 2% (the controller
  * keeps the size steady between its readings, so this happens about once a second).
  */
 public final class RateGovernor {
-    private static final long MIN_PERIOD_NANOS = 100_000_000L;
+    private static final long MIN_PERIOD_NANOS = 1_000_000L;
+    private static final long INITIAL_PERIOD_NANOS = 100_000_000L;
     static final double MAX_PERIOD_SECONDS = 1.0;
     private static final double REBUILD = 1.02;
     private final String name;
@@ -36,8 +36,8 @@ public final class RateGovernor {
         this.name = name;
         this.time = time;
         this.rate = rowsPerSecond;
-        this.periodNanos = MIN_PERIOD_NANOS;
-        this.limiter = build(rowsPerSecond, MIN_PERIOD_NANOS);
+        this.periodNanos = INITIAL_PERIOD_NANOS;
+        this.limiter = build(rowsPerSecond, INITIAL_PERIOD_NANOS);
     }
 
     private AtomicRateLimiter build(double rowsPerSecond, long period) {
