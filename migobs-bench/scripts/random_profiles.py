@@ -2,8 +2,9 @@
 """Writes random load profiles the controller was not designed on, for the robustness check in BENCHMARKS.md.
 
 usage: random_profiles.py OUT_DIR SET   (SET = u: 24 profiles, seed 7; SET = v: 40 profiles, seed 2026;
-                                        SET = w: 40 profiles, seed 1126, held out: written after the controller's
-                                        last change, to check it on profiles it was never run on)
+                                        SET = w: 40 profiles, seed 1126, mixed changes of R, C and load, short
+                                        load spikes, capacity steps, two sines, replica stalls to 10%;
+                                        SET = x: the same kinds with seed 2027, run once on the final controller)
 then:  java -jar migobs-bench/target/migobs-bench.jar simulate $(for f in OUT_DIR/*.csv; do echo --profile $f; done)
 """
 import math
@@ -71,8 +72,8 @@ def set_v(out):
         open(os.path.join(out, f"v{k:02d}.csv"), "w").write("\n".join(rows) + "\n")
 
 
-def set_w(out):
-    random.seed(1126)
+def set_w(out, seed=1126, prefix="w"):
+    random.seed(seed)
     for k in range(40):
         rows = [H]
         R = random.choice([1000, 2500, 6000, 10000, 18000, 40000])
@@ -120,11 +121,11 @@ def set_w(out):
             seen.add(ts)
             clean.append(r)
         clean[1:] = sorted(clean[1:], key=lambda r: int(float(r.split(",")[0])))
-        open(os.path.join(out, f"w{k:02d}.csv"), "w").write("\n".join(clean) + "\n")
+        open(os.path.join(out, f"{prefix}{k:02d}.csv"), "w").write("\n".join(clean) + "\n")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[2] not in ("u", "v", "w"):
+    if len(sys.argv) != 3 or sys.argv[2] not in ("u", "v", "w", "x"):
         sys.exit(__doc__)
     os.makedirs(sys.argv[1], exist_ok=True)
-    {"u": set_u, "v": set_v, "w": set_w}[sys.argv[2]](sys.argv[1])
+    {"u": set_u, "v": set_v, "w": set_w, "x": lambda out: set_w(out, 2027, "x")}[sys.argv[2]](sys.argv[1])
