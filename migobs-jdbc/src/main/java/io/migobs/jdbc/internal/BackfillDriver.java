@@ -359,12 +359,27 @@ public final class BackfillDriver {
             timeout(ps);
             bind(ps, p.binds(), 1);
             try (ResultSet rs = ps.executeQuery()) {
+                // the batch needs its first and last keys; an integer key is read as a long after the first row,
+                // with no object per row (the common case, and the cost of a bare loop)
+                boolean longKey = false;
+                long lastLong = 0;
                 while (rs.next()) {
-                    last = Keys.read(rs, spec.keyColumns());
-                    if (first == null) {
-                        first = last;
+                    if (n == 0) {
+                        first = Keys.read(rs, spec.keyColumns());
+                        last = first;
+                        longKey = first instanceof Long && Keys.isIntegerColumn(rs);
+                    } else if (longKey) {
+                        lastLong = rs.getLong(1);
+                        if (rs.wasNull()) {
+                            Keys.normalize(null, spec.keyColumns().get(0)); // throws: keys must not be NULL
+                        }
+                    } else {
+                        last = Keys.read(rs, spec.keyColumns());
                     }
                     n++;
+                }
+                if (longKey && n > 1) {
+                    last = lastLong;
                 }
             }
         }

@@ -48,6 +48,20 @@ public final class Keys {
                 + ", which is not supported as a key: use integer, decimal, text, UUID, date or timestamp columns");
     }
 
+    /**
+     * Whether the result's only column is a signed integer type whose every value {@link ResultSet#getLong} reads
+     * exactly (not unsigned BIGINT, not a decimal).
+     */
+    public static boolean isIntegerColumn(ResultSet rs) throws SQLException {
+        java.sql.ResultSetMetaData md = rs.getMetaData();
+        if (md.getColumnCount() != 1 || !md.isSigned(1)) {
+            return false;
+        }
+        int t = md.getColumnType(1);
+        return t == java.sql.Types.BIGINT || t == java.sql.Types.INTEGER || t == java.sql.Types.SMALLINT
+                || t == java.sql.Types.TINYINT;
+    }
+
     /** Reads the key columns 1..n of the current row as a cursor (a value, or a list for composite keys). */
     public static Object read(ResultSet rs, List<String> columns) throws SQLException {
         if (columns.size() == 1) {
