@@ -11,13 +11,15 @@ package io.migobs.internal;
  *       before that. So a reading is compared with the run's own throughput in the sample interval <em>before the
  *       reading was observed</em> (kept in a short history of completions), never with the current pace: a
  *       correction made since is not counted twice, and the loop does not wind up while the signal catches
- *       up.</li>
+ *       up. That throughput is taken at most at the pace: a batch completing at the instant of the observation is
+ *       in the history but not in the signal's window.</li>
  *   <li><em>A level signal</em> (latency, inflation, CPU: a function of the current load) gets
  *       {@code pace = throughput_then × target / value}: exact when the signal is proportional to the load,
- *       under-correcting (so converging without overshoot) when it is convex, as queueing latency is. Above the
- *       target the cut starts from the measured throughput; below it the growth starts from the larger of that and
- *       the pace (a slow pace leaves too few batches in an interval to measure). A level is not extrapolated: its
- *       change between two readings is mostly the noise of the load, and acting on it makes the pace oscillate.</li>
+ *       under-correcting (so converging without overshoot) when it is convex, as queueing latency is. When fewer
+ *       than {@value #DENSE} batches completed in the interval (a slow start, a slow pace) the measured rate is a
+ *       quantization, and growth starts from the larger of it and the pace. A level is not extrapolated: its
+ *       change between two readings is mostly the noise of the load, and acting on it makes the pace
+ *       oscillate.</li>
  *   <li><em>The replica lag</em> (the plan's {@code replicaLag} signal, a heartbeat age) is an accumulation, not a
  *       level: any pace above the replica's apply rate makes it grow without bound, any pace below lets it drain,
  *       whatever the level. Its meaning gives the apply rate directly: between two readings with the replica
@@ -28,12 +30,20 @@ package io.migobs.internal;
  *       its trend over the dead time {@code D} (the reading's age plus one interval; a falling trend is believed
  *       only halfway). An accumulation's trend is real, not noise: the backlog behind it is already written.</li>
  *   <li>A reading at zero (or a lag that was zero at the previous reading) says only that the limit is higher: the
- *       pace grows by at most 1.5× per reading (slow start, from one initial batch per second). While a gate reads
- *       beyond yellow the pace never grows.</li>
+ *       pace grows, from one initial batch per second, by 2× per reading until some signal first reads near its
+ *       target (slow start: the limit is unknown), by at most 1.5× per reading after. While a gate reads beyond
+ *       yellow the pace never grows.</li>
  *   <li>The pace is the minimum over the steering gates, never below the floor (a tenth of the minimum batch size
- *       per second). A batch is at most a tenth of a second of pace (the rate limiter's refresh period), so the
- *       load is spread evenly at the time scale the signals measure: a burst of commits is what a one-second
- *       latency or throughput window sees.</li>
+ *       per second) and never above 1.25× what the batches themselves do (a pace one connection cannot reach
+ *       means nothing). A batch is at most a tenth of a second of pace, so the load is spread evenly at the time
+ *       scale the signals measure: a burst of commits is what a one-second latency or throughput window sees.
+ *       When the connection itself cannot keep the pace and every steering signal is far from its target (a
+ *       level at most {@value #ROOM} of it, a lag at most its target), batches grow to
+ *       {@value #MAX_SLICE_SECONDS} s of pace: there is no idle time left to spread, and longer batches save
+ *       their fixed cost.</li>
+ *   <li><em>Brake.</em> Between readings, when two batches in a row run below {@value #BRAKE_AT} of the speed of
+ *       the round's first batch, the database is busier now, a sample interval before any signal can show it: the
+ *       rate limit is scaled by that ratio until a reading observed after the brake arrives.</li>
  *   <li>A steering gate that turns yellow is answered by steering, which knows how far off it is; the halving
  *       below applies to the gates without a target.</li>
  * </ul>
