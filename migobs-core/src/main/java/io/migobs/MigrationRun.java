@@ -389,30 +389,36 @@ public final class MigrationRun implements AutoCloseable {
      * @throws NoSuchElementException if the run completed
      */
     public Batch nextBatch() {
-        BatchImpl b = reserve();
-        if (b == null) {
+        while (true) {
+            BatchImpl b = reserve();
+            if (b == null) {
+                lock.lock();
+                try {
+                    if (state == RunState.COMPLETED) {
+                        throw new NoSuchElementException("migration '" + plan.name() + "' has completed");
+                    }
+                    throw new MigrationAbortedException(plan.name(), phase().name(), state, reason);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            pending.set(null); // not remove(): clearing the entry's reference is a native call, per batch
             lock.lock();
             try {
-                if (state == RunState.COMPLETED) {
-                    throw new NoSuchElementException("migration '" + plan.name() + "' has completed");
+                // checked again with the start, atomically: a pause() that returned before this point is obeyed
+                if (!state.isTerminal() && !blocked()) {
+                    b.startNanos = time.nanoTime();
+                    if (!listeners.isEmpty()) {
+                        BatchEvent e = new BatchEvent(plan.name(), b.phaseName, b.sequence, b.size, 0, 0, null, null);
+                        emit(l -> l.onBatchStart(e));
+                    }
+                    return b;
                 }
-                throw new MigrationAbortedException(plan.name(), phase().name(), state, reason);
+                release(b); // paused or ended since it was reserved: it must not start; wait (or end) in reserve()
             } finally {
                 lock.unlock();
             }
         }
-        pending.set(null); // not remove(): clearing the entry's reference is a native call, per batch
-        lock.lock();
-        try {
-            b.startNanos = time.nanoTime();
-            if (!listeners.isEmpty()) {
-                BatchEvent e = new BatchEvent(plan.name(), b.phaseName, b.sequence, b.size, 0, 0, null, null);
-                emit(l -> l.onBatchStart(e));
-            }
-        } finally {
-            lock.unlock();
-        }
-        return b;
     }
 
     /**
