@@ -92,6 +92,7 @@ public final class MigrationRun implements AutoCloseable {
     private final boolean[] errorWindow = new boolean[ERROR_WINDOW];
     private RunMetrics metrics;
     private RateGovernor governor;
+    private final MeterRegistry registry;
     private ExecutorService signalExecutor;
 
     private RunState state = RunState.PREFLIGHT;
@@ -173,6 +174,7 @@ public final class MigrationRun implements AutoCloseable {
         for (Phase p : phases) {
             names.add(p.name());
         }
+        this.registry = b.registry;
         this.metrics = new RunMetrics(b.registry, plan.name(), names, new MetricsSource());
         for (GateTracker t : trackers.values()) {
             metrics.gate(t.gate().name(), t.gate().signal().unit(), t, x -> x.state().code(), GateTracker::lastValue,
@@ -1731,6 +1733,20 @@ public final class MigrationRun implements AutoCloseable {
     /** @return the plan this run executes */
     public MigrationPlan plan() {
         return plan;
+    }
+
+    /**
+     * The registry this run's meters are in (the one given to {@link Builder#meterRegistry(MeterRegistry)}, or the
+     * run's private {@code SimpleMeterRegistry}). Adapters register their own meters there, named under
+     * {@code migobs.} and tagged {@code migration}, so that one registry holds everything about the run: migobs-jdbc
+     * counts its retries as {@code migobs.jdbc.retries}.
+     *
+     * <p>Thread-safe.
+     *
+     * @return the registry, never null
+     */
+    public MeterRegistry meterRegistry() {
+        return registry;
     }
 
     /**

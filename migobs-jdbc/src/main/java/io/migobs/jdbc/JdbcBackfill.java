@@ -49,7 +49,10 @@ import javax.sql.DataSource;
  * <p><b>Failures.</b> On any failure the transaction is rolled back (nothing of the batch nor of its checkpoint
  * remains). A transient failure ({@link FailureKind#isTransient()}: deadlock, serialization failure, lock timeout,
  * dropped connection, statement timeout) is retried after a backoff on the run's {@link TimeSource}, within the
- * {@link RetryPolicy} (attempts per batch and retries per run; a dropped connection is replaced). A batch whose
+ * {@link RetryPolicy} (attempts per batch and retries per run; a dropped connection is replaced). Each retry is
+ * logged and counted in the run's registry ({@link io.migobs.MigrationRun#meterRegistry()}) as the counter
+ * {@code migobs.jdbc.retries} (Prometheus {@code migobs_jdbc_retries_total}), tagged {@code migration} and
+ * {@code kind} (the {@link FailureKind} in lower case, e.g. {@code lock_timeout}). A batch whose
  * attempts are exhausted is failed ({@link io.migobs.Batch#fail(Throwable)}, counting toward the plan's limit of
  * consecutive failures); when the run's retry budget is exhausted, or on a permanent failure, the batch is failed and
  * the run aborted (red) with a {@link JdbcBatchException} message naming the batch's key range. An

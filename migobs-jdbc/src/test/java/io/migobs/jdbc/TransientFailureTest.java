@@ -79,10 +79,15 @@ class TransientFailureTest {
         JdbcBackfill bf = JdbcBackfill.builder(ds, T).keyColumns("id").checkpointTable(CP)
                 .beforeEachBatch(Sessions.shortLockTimeout(kind))
                 .statement("UPDATE " + T + " SET n = n + 1 WHERE {range}").build();
-        RunReport r = bf.run(plan("tfx-lock", 3), b -> b.timeSource(time));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RunReport r = bf.run(plan("tfx-lock", 3), b -> b.timeSource(time).meterRegistry(registry));
         assertThat(r.state()).isEqualTo(RunState.COMPLETED);
         assertThat(r.failedBatches()).isZero();
         assertThat(time.sleeps()).containsExactly(Duration.ofMillis(100));
+        // the retry is counted, by kind, in the run's registry
+        assertThat(registry.get("migobs.jdbc.retries").tag("migration", "tfx-lock").tag("kind", "lock_timeout")
+                .counter().count()).isEqualTo(1.0);
         assertThat(count(ds, "n = 1")).isEqualTo(ROWS);
         assertThat(count(ds, "t = 'blocker'")).isZero();
     }
@@ -111,8 +116,12 @@ class TransientFailureTest {
                         throw e;
                     }
                 }).build();
-        RunReport r = bf.run(plan("tfx-timeout", 3), b -> b.timeSource(time));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RunReport r = bf.run(plan("tfx-timeout", 3), b -> b.timeSource(time).meterRegistry(registry));
         assertThat(seen).containsExactly(FailureKind.STATEMENT_TIMEOUT);
+        assertThat(registry.get("migobs.jdbc.retries").tag("kind", "statement_timeout").counter().count())
+                .isEqualTo(1.0);
         assertThat(r.state()).isEqualTo(RunState.COMPLETED);
         assertThat(count(ds, "n = 1")).isEqualTo(ROWS);
     }

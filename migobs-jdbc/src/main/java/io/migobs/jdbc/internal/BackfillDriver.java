@@ -13,6 +13,7 @@ import io.migobs.jdbc.FailureKind;
 import io.migobs.jdbc.JdbcBatchException;
 import io.migobs.jdbc.KeyRange;
 import io.migobs.jdbc.KeySpace;
+import io.micrometer.core.instrument.Counter;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -30,6 +32,8 @@ import org.slf4j.MDC;
 public final class BackfillDriver {
     private static final Logger LOG = LoggerFactory.getLogger("io.migobs.jdbc.JdbcBackfill");
     public static final String RANGE_TOKEN = "{range}";
+    /** Counter of retried batch attempts, tagged {@code migration} and {@code kind}. */
+    public static final String RETRIES = "migobs.jdbc.retries";
 
     private final BackfillSpec spec;
     private volatile Schema schema;
@@ -215,6 +219,10 @@ public final class BackfillDriver {
                         if (kind.isTransient() && attempt < spec.retry().maxAttempts() && budget > 0) {
                             budget--;
                             retries++;
+                            Counter.builder(RETRIES).description("Batch attempts retried after a transient failure,"
+                                    + " by kind").baseUnit("retries").tag("migration", migration)
+                                    .tag("kind", kind.name().toLowerCase(Locale.ROOT)).register(run.meterRegistry())
+                                    .increment();
                             java.time.Duration wait = spec.retry().backoff(attempt);
                             warn("retry", "migration={} table={} batch={} range=\"{}\" kind={} attempt={}"
                                     + " max_attempts={} backoff_ms={} retries_left={} error=\"{}\"", migration,
