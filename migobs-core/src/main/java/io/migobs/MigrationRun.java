@@ -775,7 +775,7 @@ public final class MigrationRun implements AutoCloseable {
             double v = readSignal(g.signal(), g);
             String detail = t.valid(v) ? "value " + Fmt.num(v) : readDetail;
             GateState after = t.record(v, detail);
-            t.nextSampleAt(now + nextSampleDelay(g.sampleInterval().toNanos(), readAgeNanos));
+            t.scheduleNext(now, g.sampleInterval().toNanos(), readAgeNanos);
             fresh = true;
             if (g.hasTarget() && t.valid(v)) {
                 steered = true;
@@ -811,19 +811,6 @@ public final class MigrationRun implements AutoCloseable {
         if (fresh) {
             decide(freshBad);
         }
-    }
-
-    /**
-     * When to read a gate again: one interval after the reading was <em>observed</em>, not after it was read, so a
-     * source that refreshes every interval is read soon after each refresh instead of up to a whole interval
-     * later (which would add that much to the dead time). A source older than an interval refreshes more slowly
-     * than the gate samples: it is read once per interval. Never sooner than a tenth of an interval.
-     */
-    static long nextSampleDelay(long intervalNanos, long ageNanos) {
-        if (ageNanos >= intervalNanos) {
-            return intervalNanos;
-        }
-        return Math.max(intervalNanos / 10, intervalNanos - ageNanos);
     }
 
     private void sampleAux(GateTracker[] active) {

@@ -21,6 +21,8 @@ public final class GateTracker {
     private String lastDetail = "no sample yet";
     private long samples;
     private long nextSampleAt = Long.MIN_VALUE;
+    private boolean earlyRead;
+    private boolean noAlign;
     private double baseline = Double.NaN;
 
     public GateTracker(Gate gate) {
@@ -151,6 +153,32 @@ public final class GateTracker {
 
     public long nextSampleAt() {
         return nextSampleAt;
+    }
+
+    /**
+     * Schedules the next read: one interval after the reading just taken was observed (its age given), so a source
+     * that refreshes every interval is read soon after each refresh; once interval after the read when the source
+     * is older than an interval, or once an early read found a reading much older than the read was late (the
+     * source's timestamps are offset, a clock skew: aligning would only read it more often, and shorten hold
+     * windows, which count readings).
+     *
+     * @param now the read's time
+     * @param intervalNanos the gate's sample interval
+     * @param ageNanos the reading's age (0 when unknown)
+     */
+    public void scheduleNext(long now, long intervalNanos, long ageNanos) {
+        // an early read, read when due, finds a reading about as old as the read is late; one much older means the
+        // source's timestamps are offset (its clock is behind), and aligning would only read it more often
+        long late = Math.max(0, now - nextSampleAt);
+        if (earlyRead && ageNanos - late > intervalNanos / 2) {
+            noAlign = true;
+        }
+        long delay = intervalNanos;
+        if (!noAlign && ageNanos > 0 && ageNanos < intervalNanos) {
+            delay = Math.max(intervalNanos / 10, intervalNanos - ageNanos);
+        }
+        earlyRead = delay < intervalNanos;
+        this.nextSampleAt = now + delay;
     }
 
     public void nextSampleAt(long nanos) {
