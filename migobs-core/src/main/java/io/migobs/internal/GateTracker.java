@@ -157,7 +157,7 @@ public final class GateTracker {
 
     /**
      * Schedules the next read: one interval after the reading just taken was observed (its age given), so a source
-     * that refreshes every interval is read soon after each refresh; once interval after the read when the source
+     * that refreshes every interval is read soon after each refresh; once an interval after the read when the source
      * is older than an interval, or once an early read found a reading much older than the read was late (the
      * source's timestamps are offset, a clock skew: aligning would only read it more often, and shorten hold
      * windows, which count readings).

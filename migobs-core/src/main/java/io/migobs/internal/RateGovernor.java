@@ -15,8 +15,10 @@ import java.time.Duration;
  * And a batch of fewer rows than the period allows, admitted mid-period, leaves permissions that the next batch
  * cannot fully use. The period is therefore the time one batch's rows take at the rate, never shorter than 1 ms
  * nor longer than {@value #MAX_PERIOD_SECONDS} s (a larger batch is admitted in parts): batches of a steady size
- * then start one per period, at exactly the rate, as smoothly as batches allow. The limiter is rebuilt when the batch size or the rate moves that period by more than 2% (the controller
- * keeps the size steady between its readings, so this happens about once a second).
+ * then start one per period, at exactly the rate, as smoothly as batches allow. The limiter is rebuilt when the
+ * batch size or the rate moves that period by more than 2% (the controller keeps the size steady between its
+ * readings, so this happens about once a second); a rebuilt limiter starts with a full period of permissions,
+ * which the spacing below keeps from starting two batches back to back.
  */
 public final class RateGovernor {
     private static final long MIN_PERIOD_NANOS = 1_000_000L;
@@ -76,7 +78,7 @@ public final class RateGovernor {
      * until {@value #SPACING} of the previous batch's share of the rate has passed since the previous start; the
      * limiter still holds the long-run rate.
      *
-     * @return how long to wait before reserving the permits, in nanoseconds
+     * @return how long to wait, once the permits are granted, before the batch starts, in nanoseconds
      */
     private synchronized long spacing() {
         return Math.max(0, lastStart + lastShare - time.nanoTime());
