@@ -32,6 +32,9 @@ import org.springframework.batch.repeat.CompletionPolicy;
  *   <li><b>Restart.</b> The rows done (and the last cursor, when {@link Builder#cursor} is set) are written to the
  *       step's {@code ExecutionContext} in the chunk's own transaction ({@link #ROWS_KEY}, {@link #CURSOR_KEY}); a
  *       restarted step resumes the run from them with {@link MigrationRun.Builder#resumeFrom(long, Object)}.</li>
+ *   <li><b>Canary.</b> With {@link Builder#stopAfterPhase(String)} the run stops when that phase is done, with
+ *       a go/no-go verdict; the step ends {@code STOPPED} with the verdict in its exit description, and a restart
+ *       goes on from the next phase.</li>
  *   <li><b>Partitions.</b> Register {@link #managerListener(JobRepository, String)} on the partitioned (manager)
  *       step and attach the same {@code MigrationStep} to the worker step: every partition then shares one run,
  *       one set of gates and one rate budget.</li>
@@ -67,6 +70,7 @@ public final class MigrationStep {
     private final TimeSource time;
     private final List<MigrationListener> listeners;
     private final Function<Object, Object> cursorOf;
+    private final String stopAfterPhase;
     private final StepAdapter adapter;
     private final RunCompletionPolicy policy;
 
@@ -76,6 +80,7 @@ public final class MigrationStep {
         this.time = b.time;
         this.listeners = List.copyOf(b.listeners);
         this.cursorOf = b.cursorOf;
+        this.stopAfterPhase = b.stopAfterPhase;
         this.adapter = new StepAdapter(this);
         this.policy = new RunCompletionPolicy(adapter);
     }
@@ -173,6 +178,9 @@ public final class MigrationStep {
         if (rowsDone > 0 || cursor != null) {
             b.resumeFrom(rowsDone, cursor);
         }
+        if (stopAfterPhase != null) {
+            b.stopAfterPhase(stopAfterPhase);
+        }
         return b.start();
     }
 
@@ -193,6 +201,7 @@ public final class MigrationStep {
         private TimeSource time = TimeSource.system();
         private final List<MigrationListener> listeners = new ArrayList<>();
         private Function<Object, Object> cursorOf;
+        private String stopAfterPhase;
 
         private Builder(MigrationPlan plan) {
             this.plan = Objects.requireNonNull(plan, "plan cannot be null");
@@ -249,6 +258,27 @@ public final class MigrationStep {
             Objects.requireNonNull(itemType, "cursor itemType cannot be null");
             Objects.requireNonNull(key, "cursor key function cannot be null");
             this.cursorOf = item -> key.apply(itemType.cast(item));
+            return this;
+        }
+
+        /**
+         * A canary through Spring Batch: each run stops (state {@code STOPPED}, with a {@link io.migobs.Verdict} in
+         * {@link #lastReport()}) when this phase is done instead of promoting, and the step ends
+         * {@code STOPPED} with the verdict in its exit description. Restarting the job resumes after the phase
+         * (its quota is done, so the run starts in the next one) and does not stop there again.
+         *
+         * @param phaseName one of the plan's phases
+         * @return this builder
+         * @throws NullPointerException if phaseName is null
+         * @throws IllegalArgumentException if the plan has no such phase
+         */
+        public Builder stopAfterPhase(String phaseName) {
+            Objects.requireNonNull(phaseName, "stopAfterPhase cannot be null");
+            if (plan.phases().stream().noneMatch(p -> p.name().equals(phaseName))) {
+                throw new IllegalArgumentException("stopAfterPhase '" + phaseName + "' is not a phase of plan '"
+                        + plan.name() + "'");
+            }
+            this.stopAfterPhase = phaseName;
             return this;
         }
 

@@ -157,6 +157,52 @@ class MigrationStepTest {
     }
 
     @Test
+    void aCanaryStopsAfterItsPhaseWithAVerdictAndTheRestartGoesOn() throws Exception {
+        ScriptedSignal lag = ScriptedSignal.named("replica.lag", "seconds").then(0.1);
+        MigrationPlan plan = MigrationPlan.builder("sb-canary").totalRows(ROWS).batchSize(20, 10, 50)
+                .phase(io.migobs.Phase.builder("canary").rows(200).build())
+                .phase(io.migobs.Phase.builder("full").build())
+                .gate(lagGate(lag, Gate.YellowAction.THROTTLE)).build();
+        MigrationStep m = MigrationStep.builder(plan).timeSource(time).meterRegistry(registry)
+                .listener(tenMillisPerBatch).cursor(Item.class, Item::id).stopAfterPhase("canary").build();
+        Job job = job(m, db.writer());
+
+        JobExecution first = db.run(job);
+
+        assertThat(first.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        StepExecution s1 = step(first, "backfill");
+        assertThat(s1.getExitStatus().getExitCode()).isEqualTo(ExitStatus.STOPPED.getExitCode());
+        assertThat(s1.getExitStatus().getExitDescription()).contains("sb-canary", "STOPPED",
+                "stopped after phase 'canary'", "GO");
+        RunReport r1 = m.lastReport();
+        assertThat(r1.state()).isEqualTo(RunState.STOPPED);
+        assertThat(r1.verdict().go()).isTrue();
+        assertThat(r1.rowsProcessed()).isEqualTo(200);
+        assertThat(db.done()).isEqualTo(200);
+
+        JobExecution second = db.run(job);
+
+        assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(db.done()).isEqualTo(ROWS);
+        assertThat(db.appliedTwice()).as("no row applied twice").isZero();
+        RunReport r2 = m.lastReport();
+        assertThat(r2.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(r2.rowsResumed()).isEqualTo(200);
+    }
+
+    @Test
+    void stopAfterPhaseMustNameAPhaseOfThePlan() {
+        MigrationPlan plan = MigrationPlan.builder("sb-canary").totalRows(ROWS)
+                .phase(io.migobs.Phase.builder("canary").rows(200).build())
+                .phase(io.migobs.Phase.builder("full").build()).build();
+        assertThatThrownBy(() -> MigrationStep.builder(plan).stopAfterPhase("ramp"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stopAfterPhase 'ramp' is not a phase of plan 'sb-canary'");
+        assertThatThrownBy(() -> MigrationStep.builder(plan).stopAfterPhase(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("stopAfterPhase cannot be null");
+    }
+
+    @Test
     void restartsAfterAFailedChunkWithoutLosingOrRepeatingRows() throws Exception {
         MigrationPlan plan = MigrationPlan.builder("sb-crash").estimatedRows(ROWS).batchSize(20, 10, 50).build();
         MigrationStep m = migration(plan);
