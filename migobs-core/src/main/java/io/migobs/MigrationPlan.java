@@ -50,6 +50,7 @@ public final class MigrationPlan {
     private final long totalRows;
     private final boolean totalIsEstimate;
     private final ToDoubleFunction<Object> progressFunction;
+    private final KeyRange keyRange;
     private final String progressDescription;
     private final LongSupplier sourceHead;
     private final Signal replicaLag;
@@ -81,6 +82,7 @@ public final class MigrationPlan {
         this.totalRows = b.totalRows;
         this.totalIsEstimate = b.totalIsEstimate;
         this.progressFunction = b.progressFunction;
+        this.keyRange = b.keyRange;
         this.progressDescription = b.progressDescription;
         this.sourceHead = b.sourceHead;
         this.replicaLag = b.replicaLag;
@@ -168,6 +170,25 @@ public final class MigrationPlan {
     /** @return the function from cursor to fraction done, or null */
     public ToDoubleFunction<Object> progressFunction() {
         return progressFunction;
+    }
+
+    /**
+     * The numeric key range progress is measured over, when it was declared with
+     * {@link Builder#keyRange(long, long)} (not with {@link Builder#progressFromCursor}).
+     *
+     * @return the range, or empty
+     */
+    public java.util.Optional<KeyRange> keyRange() {
+        return java.util.Optional.ofNullable(keyRange);
+    }
+
+    /**
+     * A numeric key range: progress is {@code (cursor - min) / (max - min)}.
+     *
+     * @param min the first key (exclusive lower bound of the remaining work)
+     * @param max the last key, above {@code min}
+     */
+    public record KeyRange(long min, long max) {
     }
 
     /** @return how progress is measured, for the documents */
@@ -315,6 +336,7 @@ public final class MigrationPlan {
         private long totalRows;
         private boolean totalIsEstimate;
         private ToDoubleFunction<Object> progressFunction;
+        private KeyRange keyRange;
         private String progressDescription = "rows processed / total rows";
         private LongSupplier sourceHead;
         private Signal replicaLag;
@@ -449,6 +471,7 @@ public final class MigrationPlan {
             this.progressFunction = cursor -> cursor instanceof Number n
                     ? (n.doubleValue() - minKey) / span : Double.NaN;
             this.progressDescription = "cursor position in key range [" + minKey + ", " + maxKey + "]";
+            this.keyRange = new KeyRange(minKey, maxKey);
             return this;
         }
 
@@ -462,6 +485,7 @@ public final class MigrationPlan {
         public Builder progressFromCursor(ToDoubleFunction<Object> fractionOfCursor, String description) {
             this.progressFunction = Checks.notNull(fractionOfCursor, "progressFromCursor function");
             this.progressDescription = Checks.notBlank(description, "progressFromCursor description");
+            this.keyRange = null;
             return this;
         }
 

@@ -122,4 +122,13 @@ class ProgressTest {
             assertThat(run.progress().effectiveRowsPerSecond()).isCloseTo(20_000 / 30.0, within(1e-6));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theKeyRangeIsKnownOnlyWhenProgressIsMeasuredOverIt() {
+        MigrationPlan.Builder b = MigrationPlan.builder("kr").keyRange(-10, 5000);
+        assertThat(b.build().keyRange()).contains(new MigrationPlan.KeyRange(-10, 5000));
+        b.progressFromCursor(c -> 0.5, "half way, always");
+        assertThat(b.build().keyRange()).isEmpty();
+        assertThat(MigrationPlan.builder("none").totalRows(10).build().keyRange()).isEmpty();
+    }
 }

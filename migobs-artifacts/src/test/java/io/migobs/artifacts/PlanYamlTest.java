@@ -90,6 +90,20 @@ class PlanYamlTest {
         MigrationPlan loaded = PlanYaml.parse(yaml, registry);
         assertThat(loaded.progressDescription()).isEqualTo(p.progressDescription());
         assertThat(loaded.progressFunction().applyAsDouble(2495L)).isEqualTo(0.5);
+        assertThat(loaded.keyRange()).contains(new MigrationPlan.KeyRange(-10, 5000));
+    }
+
+    @Test
+    void aCursorFunctionWhoseDescriptionReadsLikeAKeyRangeStaysACursorFunction() {
+        java.util.function.ToDoubleFunction<Object> half = c -> 0.5;
+        SignalRegistry withFn = SignalRegistry.builder().signal(script.lagSignal, script.latency, script.disk)
+                .progress("half", half).build();
+        MigrationPlan p = MigrationPlan.builder("kr-text").keyRange(0, 10)
+                .progressFromCursor(half, "cursor position in key range [1, 100]").build();
+        assertThat(p.keyRange()).isEmpty();
+        String yaml = PlanYaml.toYaml(p, withFn);
+        assertThat(yaml).doesNotContain("keyRange").contains("progressFromCursor:", "function: half");
+        assertThat(PlanYaml.parse(yaml, withFn).progressFunction()).isSameAs(half);
     }
 
     @Test

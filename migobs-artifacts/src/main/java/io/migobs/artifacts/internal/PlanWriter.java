@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Writes a plan as YAML (through Jackson) in the shape {@link PlanReader} reads. Code-bound parts are written by
@@ -18,7 +16,6 @@ import java.util.regex.Pattern;
  * name they are registered under. Not API.
  */
 public final class PlanWriter {
-    private static final Pattern KEY_RANGE = Pattern.compile("cursor position in key range \\[(-?\\d+), (-?\\d+)\\]");
 
     private PlanWriter() {
     }
@@ -42,11 +39,10 @@ public final class PlanWriter {
             m.put(plan.totalIsEstimate() ? "estimatedRows" : "totalRows", plan.totalRows());
         }
         if (plan.progressFunction() != null) {
-            Matcher km = KEY_RANGE.matcher(plan.progressDescription());
-            if (km.matches()) {
+            if (plan.keyRange().isPresent()) {
                 Map<String, Object> kr = new LinkedHashMap<>();
-                kr.put("min", Long.parseLong(km.group(1)));
-                kr.put("max", Long.parseLong(km.group(2)));
+                kr.put("min", plan.keyRange().get().min());
+                kr.put("max", plan.keyRange().get().max());
                 m.put("keyRange", kr);
             } else {
                 Map<String, Object> pc = new LinkedHashMap<>();
