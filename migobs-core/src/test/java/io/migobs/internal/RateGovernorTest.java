@@ -2,8 +2,11 @@ package io.migobs.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migobs.TimeSource;
 import io.migobs.testing.ManualTimeSource;
 import java.time.Duration;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,11 +39,11 @@ class RateGovernorTest {
         }
         double seconds = time.elapsed().toNanos() / 1e9;
         double expected = Math.min(rate, rows / (workMs / 1000.0));
-        assertThat(rowsDone / seconds).isCloseTo(expected, org.assertj.core.data.Offset.offset(expected * 0.02 + rows / seconds));
+        assertThat(rowsDone / seconds).isCloseTo(expected, Offset.offset(expected * 0.02 + rows / seconds));
     }
 
     /** The controller moves the rate by a hair each second: a batch must not then need a second period. */
-    @org.junit.jupiter.api.Test
+    @Test
     void aRateMovingByAHairDoesNotCostAPeriodPerBatch() throws InterruptedException {
         ManualTimeSource time = new ManualTimeSource();
         RateGovernor g = new RateGovernor("test", time, 24500);
@@ -53,7 +56,7 @@ class RateGovernorTest {
             rowsDone += 4900;
         }
         double perSecond = rowsDone / (time.elapsed().toNanos() / 1e9);
-        assertThat(perSecond).isCloseTo(24500, org.assertj.core.data.Offset.offset(24500 * 0.02));
+        assertThat(perSecond).isCloseTo(24500, Offset.offset(24500 * 0.02));
     }
 
     /**
@@ -61,10 +64,10 @@ class RateGovernorTest {
      * limiter (or a period boundary just after a late start) admits the next batch at once: two batches back to
      * back, twice the rate for a moment. Spacing prevents that, with sleeps that round up to 10 ms.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void lateWakeUpsNeverPutTwoBatchesBackToBack() throws InterruptedException {
         ManualTimeSource time = new ManualTimeSource();
-        io.migobs.TimeSource coarse = new io.migobs.TimeSource() {
+        TimeSource coarse = new TimeSource() {
             @Override
             public long nanoTime() {
                 return time.nanoTime();
@@ -97,6 +100,6 @@ class RateGovernorTest {
             rowsDone += 85;
         }
         assertThat(closest).isGreaterThanOrEqualTo((long) (0.9 * 85 / 852 * 1e9) - 1);
-        assertThat(rowsDone / (time.elapsed().toNanos() / 1e9)).isCloseTo(845, org.assertj.core.data.Offset.offset(845 * 0.03));
+        assertThat(rowsDone / (time.elapsed().toNanos() / 1e9)).isCloseTo(845, Offset.offset(845 * 0.03));
     }
 }
