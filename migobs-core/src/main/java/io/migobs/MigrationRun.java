@@ -1236,7 +1236,7 @@ public final class MigrationRun implements AutoCloseable {
             controller.progress(now, rows);
             pushOutcome(false);
             latencyEwma = latencyEwma == 0 ? dur / 1e9 : 0.8 * latencyEwma + 0.2 * (dur / 1e9);
-            if (controller.onBatch(n, dur, decision == Decision.PROCEED, now)) {
+            if (controller.onBatch(n, dur, decision == Decision.PROCEED, now, inflight + 1)) {
                 applyRate();
             }
             metrics.batch(b.phaseIndex, n, dur);

@@ -34,8 +34,8 @@ package io.migobs.internal;
  *       target (slow start: the limit is unknown), by at most 1.5× per reading after. While a gate reads beyond
  *       yellow the pace never grows.</li>
  *   <li>The pace is the minimum over the steering gates, never below the floor (a tenth of the minimum batch size
- *       per second) and never above 1.25× what the batches themselves do (a pace one connection cannot reach
- *       means nothing). A batch is at most a tenth of a second of pace, so the load is spread evenly at the time
+ *       per second) and never above 1.25× what the batches themselves do, one batch's speed times the batches
+ *       in flight together (a pace the connections cannot reach means nothing). A batch is at most a tenth of a second of pace, so the load is spread evenly at the time
  *       scale the signals measure: a burst of commits is what a one-second latency or throughput window sees.
  *       When the connection itself cannot keep the pace and every steering signal is far from its target (a
  *       level at most {@value #ROOM} of it, a lag at most its target), batches grow to
@@ -114,6 +114,8 @@ public final class BatchController {
     private double refSpeed = Double.NaN;
     private double lastSpeed = Double.NaN;
     private double brake = 1;
+    private int workers = 1;
+    private int roundWorkers = 1;
     private long brakeAt;
     private boolean roundRoomy = true;
     private double roundPace = Double.POSITIVE_INFINITY;
@@ -300,11 +302,14 @@ public final class BatchController {
     /** Ends a round of readings: the pace becomes the smallest proposal (if any). */
     public void endRound() {
         if (roundPace != Double.POSITIVE_INFINITY) {
-            // a pace beyond what one connection does means nothing: keep it within reach of the batches' speed
-            double reach = throughput > 0 ? PACE_BOUND * throughput : MAX_PACE;
+            // a pace beyond what the connections do means nothing: keep it within reach of the batches' speed
+            // times the batches that ran together (workers sharing the run)
+            double reach = throughput > 0 ? PACE_BOUND * throughput * roundWorkers : MAX_PACE;
             pace = Math.min(Math.min(MAX_PACE, reach), Math.max(minRate, roundPace));
             roundPace = Double.POSITIVE_INFINITY;
             roomy = roundRoomy;
+            workers = roundWorkers;
+            roundWorkers = 1;
             if (brake < 1 && roundNewestObs >= brakeAt) {
                 brake = 1; // the readings have seen the slowdown the brake anticipated
             }
@@ -329,7 +334,18 @@ public final class BatchController {
      * @return whether the rate limit changed (a brake on slower batches)
      */
     public boolean onBatch(long rows, long durationNanos, boolean green, long now) {
+        return onBatch(rows, durationNanos, green, now, 1);
+    }
+
+    /**
+     * Records a completed batch of one of {@code workers} batches in flight together (workers sharing the run);
+     * grows toward the ideal when green.
+     *
+     * @return whether the rate limit changed (a brake on slower batches)
+     */
+    public boolean onBatch(long rows, long durationNanos, boolean green, long now, int workers) {
         boolean changed = false;
+        roundWorkers = Math.max(roundWorkers, Math.max(1, workers));
         if (rows > 0 && durationNanos > 0) {
             double r = rows / (durationNanos / 1e9);
             if (pace > 0) {
@@ -339,10 +355,12 @@ public final class BatchController {
             if (pace > 0) {
                 // the connection itself cannot keep the pace: no idle time left to spread, so longer batches only
                 // save their fixed cost; when it can again, back to short slices
+                // one batch's speed times the batches running together: what the connections do at most
+                double all = r * workers;
                 double most = roomy ? MAX_SLICE_SECONDS : PACE_SLICE_SECONDS;
-                if (r < pace) {
+                if (all < pace) {
                     slice = Math.min(most, slice * SLICE_GROWTH);
-                } else if (r > pace * PACE_BOUND) {
+                } else if (all > pace * PACE_BOUND) {
                     slice = Math.max(PACE_SLICE_SECONDS, slice / SLICE_GROWTH);
                 }
                 slice = Math.min(most, slice);

@@ -178,4 +178,22 @@ class BatchControllerTest {
         inflationReading(1.89);
         assertThat(c.pace()).isLessThanOrEqualTo(pace * 1.9 / 1.89 + 1);
     }
+
+    @Test
+    void workersSharingTheRunAreNotCappedAtOneConnectionsSpeed() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        for (int i = 0; i < 14; i++) { // four workers, each batch at 5,000 rows/s of one connection
+            int n = c.next(0);
+            for (int k = 0; k < 10; k++) {
+                now += S / 10;
+                rows += n;
+                c.progress(now, rows);
+                c.onBatch(n, (long) (n / 5_000.0 * S), true, now, 4);
+            }
+            inflationReading(1.2);
+        }
+        // the pace grew past one connection's 5,000 rows/s, up to what four do (20,000) and not far beyond
+        assertThat(c.pace()).isGreaterThan(1.25 * 5_000).isLessThanOrEqualTo(BatchController.PACE_BOUND * 20_000 + 1);
+    }
 }
