@@ -304,12 +304,12 @@ public final class BatchController {
         if (roundPace != Double.POSITIVE_INFINITY) {
             // a pace beyond what the connections do means nothing: keep it within reach of the batches' speed
             // times the batches that ran together (workers sharing the run)
-            double reach = throughput > 0 ? PACE_BOUND * throughput * roundWorkers : MAX_PACE;
+            workers = roundWorkers;
+            roundWorkers = 1;
+            double reach = throughput > 0 ? PACE_BOUND * throughput * workers : MAX_PACE;
             pace = Math.min(Math.min(MAX_PACE, reach), Math.max(minRate, roundPace));
             roundPace = Double.POSITIVE_INFINITY;
             roomy = roundRoomy;
-            workers = roundWorkers;
-            roundWorkers = 1;
             if (brake < 1 && roundNewestObs >= brakeAt) {
                 brake = 1; // the readings have seen the slowdown the brake anticipated
             }
@@ -326,15 +326,6 @@ public final class BatchController {
     /** The pace from steering in rows per second, or 0 when no gate steers. */
     public double pace() {
         return pace;
-    }
-
-    /**
-     * Records a completed batch; grows toward the ideal when green.
-     *
-     * @return whether the rate limit changed (a brake on slower batches)
-     */
-    public boolean onBatch(long rows, long durationNanos, boolean green, long now) {
-        return onBatch(rows, durationNanos, green, now, 1);
     }
 
     /**

@@ -181,10 +181,6 @@ public final class GateTracker {
         this.nextSampleAt = now + delay;
     }
 
-    public void nextSampleAt(long nanos) {
-        this.nextSampleAt = nanos;
-    }
-
     /** A sentence explaining the current state with value, threshold and hold window. */
     public String explain(String unit) {
         String v = Double.isNaN(lastValue) ? "unreadable" : Fmt.num(lastValue) + " " + unit;

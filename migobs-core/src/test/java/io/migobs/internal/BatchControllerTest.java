@@ -26,7 +26,7 @@ class BatchControllerTest {
             now += step;
             rows += n;
             c.progress(now, rows);
-            c.onBatch(n, (long) (workSeconds * S), true, now);
+            c.onBatch(n, (long) (workSeconds * S), true, now, 1);
         }
     }
 
@@ -100,13 +100,13 @@ class BatchControllerTest {
         now += S / 10;
         rows += n;
         c.progress(now, rows);
-        assertThat(c.onBatch(n, S / 100, true, now)).isFalse(); // the round's first batch: the reference
+        assertThat(c.onBatch(n, S / 100, true, now, 1)).isFalse(); // the round's first batch: the reference
         now += S / 10;
         rows += n;
-        assertThat(c.onBatch(n, S / 50, true, now)).isFalse(); // one slow batch does not brake
+        assertThat(c.onBatch(n, S / 50, true, now, 1)).isFalse(); // one slow batch does not brake
         assertThat(c.rateCap()).isEqualTo(pace);
         now += S / 10;
-        assertThat(c.onBatch(n, S / 40, true, now)).isTrue(); // two: the database is busier
+        assertThat(c.onBatch(n, S / 40, true, now, 1)).isTrue(); // two: the database is busier
         assertThat(c.rateCap()).isCloseTo(pace * 0.5, offset(1.0)); // the faster of the two: half the speed
         // a reading observed before the brake does not release it
         c.steer(INFLATION, 1.85, 1.9, 2.0, true, false, now - S / 2, S, now);
@@ -131,7 +131,7 @@ class BatchControllerTest {
         assertThat(c.pace()).isGreaterThan(20_000);
         for (int i = 0; i < 10; i++) {
             int n = c.next(0);
-            c.onBatch(n, (long) ((n / 20_000.0 + 0.005) * S), true, now);
+            c.onBatch(n, (long) ((n / 20_000.0 + 0.005) * S), true, now, 1);
         }
         assertThat(c.next(0)).isCloseTo((int) Math.round(c.pace() * BatchController.MAX_SLICE_SECONDS), offset(2));
         // the pace never runs away beyond what the connection does
@@ -174,7 +174,7 @@ class BatchControllerTest {
         second(10, n, 0.01);
         rows += n; // one more batch completes exactly when the signal is observed: the signal did not see it
         c.progress(now, rows);
-        c.onBatch(n, S / 100, true, now);
+        c.onBatch(n, S / 100, true, now, 1);
         inflationReading(1.89);
         assertThat(c.pace()).isLessThanOrEqualTo(pace * 1.9 / 1.89 + 1);
     }

@@ -14,25 +14,9 @@ public final class Text {
     private Text() {
     }
 
+    /** Like the core's log format, with "n/a" for NaN. */
     public static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "n/a";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        String s = String.format(Locale.ROOT, "%.3f", v);
-        int end = s.length();
-        while (s.charAt(end - 1) == '0') {
-            end--;
-        }
-        if (s.charAt(end - 1) == '.') {
-            end--;
-        }
-        return s.substring(0, end);
+        return Double.isNaN(v) ? "n/a" : io.migobs.internal.Fmt.num(v);
     }
 
     /** A whole number with thousands separators: 2,000,000. */
