@@ -207,4 +207,47 @@ class MetricsTest {
         telemetry.close();
         assertThat(otel.metrics.collectAllMetrics()).noneMatch(m -> m.getName().equals("migobs.progress"));
     }
+
+    @Test
+    void adapterRetriesCountedInTheRunsRegistryAreMirroredByKindAndKeptAfterTheRun() {
+        MigrationTelemetry telemetry = MigrationTelemetry.create(otel.sdk);
+        MigrationPlan plan = MigrationPlan.builder("retrying").totalRows(300).batchSize(100, 100, 100).build();
+        AtomicReference<Collection<MetricData>> midRun = new AtomicReference<>();
+        try (MigrationRun run = MigrationRun.builder(plan).timeSource(time).listener(telemetry.listener()).start()) {
+            OtelHarness.drain(run, time, Duration.ofMillis(100), b -> {
+                // what migobs-jdbc does before each retry; another migration's counter in the same registry is not
+                // this run's
+                String kind = b.sequence() == 1 ? "deadlock" : "lock_timeout";
+                io.micrometer.core.instrument.Counter.builder("migobs.jdbc.retries").tag("migration", "retrying")
+                        .tag("kind", kind).register(run.meterRegistry()).increment();
+                io.micrometer.core.instrument.Counter.builder("migobs.jdbc.retries").tag("migration", "other")
+                        .tag("kind", kind).register(run.meterRegistry()).increment(5);
+                if (b.sequence() == 1) {
+                    midRun.set(otel.metrics.collectAllMetrics());
+                }
+            });
+        }
+        MetricData mid = otel.metric(midRun.get(), "migobs.jdbc.retries");
+        assertThat(point(mid.getLongSumData().getPoints(), attrs("migration", "retrying", "kind", "deadlock"))
+                .getValue()).isEqualTo(1);
+
+        MetricData retries = otel.metric(otel.metrics.collectAllMetrics(), "migobs.jdbc.retries");
+        assertThat(retries.getUnit()).isEqualTo("{retry}");
+        assertThat(retries.getLongSumData().isMonotonic()).isTrue();
+        assertThat(retries.getLongSumData().getPoints()).hasSize(2);
+        assertThat(point(retries.getLongSumData().getPoints(), attrs("migration", "retrying", "kind", "deadlock"))
+                .getValue()).isEqualTo(1);
+        assertThat(point(retries.getLongSumData().getPoints(), attrs("migration", "retrying", "kind",
+                "lock_timeout")).getValue()).as("batches 2 and 3, read after the run ended").isEqualTo(2);
+    }
+
+    @Test
+    void aRunWithoutRetriesReportsNoRetryPoint() {
+        MigrationTelemetry telemetry = MigrationTelemetry.create(otel.sdk);
+        MigrationPlan plan = MigrationPlan.builder("calm").totalRows(200).batchSize(100, 100, 100).build();
+        try (MigrationRun run = MigrationRun.builder(plan).timeSource(time).listener(telemetry.listener()).start()) {
+            OtelHarness.drain(run, time, Duration.ofMillis(100));
+        }
+        assertThat(otel.metrics.collectAllMetrics()).noneMatch(m -> m.getName().equals("migobs.jdbc.retries"));
+    }
 }

@@ -199,6 +199,12 @@ public final class Dashboard {
                 List.of(new Target("rate(" + sel(Prom.THROTTLED) + r + ")", "throttled"),
                         new Target("rate(" + sel(Prom.PAUSED) + r + ")", "paused")),
                 steps("green", null, "yellow", 0.5), "yellow above 50% of the time", 12, 8));
+        control.add(panel("Retries by kind", "How many batch attempts were retried over the last 5 minutes after"
+                + " transient failures (lock timeouts, deadlocks, dropped connections), by kind? (counted by"
+                + " migobs-jdbc; empty for other drivers)", "timeseries", "short",
+                List.of(new Target("sum by (kind) (increase(" + sel(Prom.JDBC_RETRIES) + r + "))", "{{kind}}")),
+                List.of(), "none: each retry is within the batch's attempts; the failed-batch share above is what"
+                        + " the error budget counts", 12, 8));
         rows.add(new Row("Batches and control", control));
 
         if (!plan.invariants().isEmpty()) {

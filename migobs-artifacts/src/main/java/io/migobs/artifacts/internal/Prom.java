@@ -28,6 +28,8 @@ public final class Prom {
     public static final String RUN_STATE = "migobs_run_state";
     public static final String RUN_START = "migobs_run_start_time_seconds";
     public static final String PHASE_ACTIVE = "migobs_phase_active";
+    /** Counted by migobs-jdbc (not the core) in the run's registry; absent for runs without it. */
+    public static final String JDBC_RETRIES = "migobs_jdbc_retries_total";
 
     /** Every metric name the generated dashboard and alert rules may use. */
     public static final java.util.List<String> ALL = java.util.List.of(ROWS, BATCHES, BATCH_DURATION_BUCKET, BATCH_SIZE,

@@ -11,6 +11,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,13 @@ public final class Instruments implements AutoCloseable {
     public static final AttributeKey<String> LEVEL = stringKey("level");
     public static final AttributeKey<String> UNIT = stringKey("unit");
     public static final AttributeKey<String> INVARIANT = stringKey("invariant");
+
+    /**
+     * The counter migobs-jdbc keeps in the run's Micrometer registry ({@code io.migobs.jdbc.internal.BackfillDriver}):
+     * mirrored here, read from {@link io.migobs.MigrationRun#meterRegistry()}, so that a user without Micrometer sees
+     * retries too.
+     */
+    public static final String JDBC_RETRIES = "migobs.jdbc.retries";
 
     /** Batch duration buckets, in seconds: 1 ms to 60 s, as the Micrometer timer's expected range. */
     static final List<Double> DURATION_BUCKETS = List.of(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
@@ -57,6 +65,7 @@ public final class Instruments implements AutoCloseable {
     private final ObservableDoubleMeasurement phaseActive;
     private final ObservableDoubleMeasurement throttled;
     private final ObservableDoubleMeasurement paused;
+    private final ObservableLongMeasurement retries;
     private final BatchCallback callback;
     private final Map<String, RunMeters> runs = new ConcurrentHashMap<>();
 
@@ -99,8 +108,11 @@ public final class Instruments implements AutoCloseable {
                 .setDescription("Time spent throttled").buildObserver();
         paused = meter.counterBuilder("migobs.paused").ofDoubles().setUnit("s")
                 .setDescription("Time spent paused, awaiting approval or stabilizing").buildObserver();
+        retries = meter.counterBuilder(JDBC_RETRIES).setUnit("{retry}")
+                .setDescription("Batch attempts retried after a transient failure, by kind (migobs-jdbc)")
+                .buildObserver();
         callback = meter.batchCallback(this::observe, batchSize, rateLimit, throughput, progress, eta, lag, backlog,
-                gateState, gateThreshold, gateValue, runStart, runState, phaseActive, throttled, paused);
+                gateState, gateThreshold, gateValue, runStart, runState, phaseActive, throttled, paused, retries);
     }
 
     private static ObservableDoubleMeasurement gauge(Meter meter, String name, String unit, String description) {
@@ -139,6 +151,9 @@ public final class Instruments implements AutoCloseable {
             paused.record(s.pausedSeconds(), base);
             for (String phase : m.phases) {
                 phaseActive.record(phase.equals(s.phase()) ? 1 : 0, m.phaseAttributes(phase));
+            }
+            for (Map.Entry<Attributes, Long> r : m.retries().entrySet()) {
+                retries.record(r.getValue(), r.getKey());
             }
             for (Map.Entry<String, GateState> g : s.gates().entrySet()) {
                 gateState.record(g.getValue().code(), m.gateAttributes(g.getKey()));

@@ -2,6 +2,7 @@ package io.migobs.otel.internal;
 
 import io.migobs.MigrationRun;
 import io.migobs.ProgressSnapshot;
+import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.api.common.Attributes;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,8 @@ final class RunMeters {
     private volatile MigrationRun run;
     private volatile ProgressSnapshot last;
     private volatile double startSeconds = Double.NaN;
+    /** Retry counts by attributes (migration, kind), as last read from the run's registry; kept after the run. */
+    private final Map<Attributes, Long> retries = new ConcurrentHashMap<>();
 
     RunMeters(Instruments instruments, String migration, List<String> phases) {
         this.instruments = instruments;
@@ -112,6 +115,7 @@ final class RunMeters {
             this.last = finalSnapshot;
         }
         startSeconds(); // keep the start time once the run is let go
+        retries(); // and the final retry counts
         this.run = null;
     }
 
@@ -131,6 +135,27 @@ final class RunMeters {
             }
         }
         return s;
+    }
+
+    /**
+     * The adapters' retry counters ({@value Instruments#JDBC_RETRIES}) for this migration in the attached run's
+     * registry, by attributes; the last counts once the run is let go. Never decreases.
+     */
+    Map<Attributes, Long> retries() {
+        MigrationRun r = run;
+        if (r != null) {
+            try {
+                for (Counter c : r.meterRegistry().find(Instruments.JDBC_RETRIES).tag("migration", migration)
+                        .counters()) {
+                    String kind = c.getId().getTag("kind");
+                    Attributes a = kind == null ? base : base.toBuilder().put(Instruments.KIND, kind).build();
+                    retries.merge(a, (long) c.count(), Math::max);
+                }
+            } catch (RuntimeException e) {
+                return retries; // a registry that fails to answer: report what was read before
+            }
+        }
+        return retries;
     }
 
     ProgressSnapshot snapshot() {
