@@ -24,8 +24,11 @@ package io.migobs.internal;
  *       level: any pace above the replica's apply rate makes it grow without bound, any pace below lets it drain,
  *       whatever the level. Its meaning gives the apply rate directly: between two readings with the replica
  *       busy (lag above zero at both), the replica applied exactly the rows the run committed between
- *       {@code observed₁ − lag₁} and {@code observed₂ − lag₂}. The pace is that apply rate scaled to move the lag
- *       toward the target within three dead times, {@code pace = apply / (1 − s)} with the wanted slope
+ *       {@code observed₁ − lag₁} and {@code observed₂ − lag₂}. That count is known to a batch (a batch commits
+ *       at once), so it is taken over the last two busy intervals unless the last one alone differs by more than
+ *       that noise ({@value #NOISE}×, either way: a stalling or recovering replica is believed at once). The
+ *       pace is that apply rate scaled to move the lag toward the target within three dead times,
+ *       {@code pace = apply / (1 − s)} with the wanted slope
  *       {@code s = (target − lag') / (3 D)} bounded to [−0.5, 0.3], where {@code lag'} is the lag extrapolated along
  *       its trend over the dead time {@code D} (the reading's age plus one interval; a falling trend is believed
  *       only halfway). An accumulation's trend is real, not noise: the backlog behind it is already written.</li>
@@ -35,8 +38,9 @@ package io.migobs.internal;
  *       yellow the pace never grows.</li>
  *   <li>The pace is the minimum over the steering gates, never below the floor (a tenth of the minimum batch size
  *       per second) and never above 1.25× what the batches themselves do, one batch's speed times the batches
- *       in flight together (a pace the connections cannot reach means nothing). A batch is at most a tenth of a second of pace, so the load is spread evenly at the time
- *       scale the signals measure: a burst of commits is what a one-second latency or throughput window sees.
+ *       in flight together (a pace the connections cannot reach means nothing). A batch is at most a tenth of a
+ *       second of pace, so the load is spread evenly at the time scale the signals measure: a burst of commits
+ *       is what a one-second latency or throughput window sees.
  *       When the connection itself cannot keep the pace and every steering signal is far from its target (a
  *       level at most {@value #ROOM} of it, a lag at most its target), batches grow to
  *       {@value #MAX_SLICE_SECONDS} s of pace: there is no idle time left to spread, and longer batches save
@@ -92,6 +96,11 @@ public final class BatchController {
     static final double BRAKE_AT = 0.9;
     /** Completions in a sample interval from which its measured throughput is trusted over the pace. */
     static final int DENSE = 4;
+    /**
+     * An apply rate over one interval within this ratio of the rate over two is noise (a batch per interval), not
+     * a change of the replica's speed.
+     */
+    static final double NOISE = 0.8;
     private static final int HISTORY = 2048;
     private static final long HISTORY_SPACING_NANOS = 10_000_000L;
 
@@ -131,6 +140,9 @@ public final class BatchController {
     private static final class Track {
         long obs = Long.MIN_VALUE;
         double value;
+        /** The reading before {@link #obs} (for an apply rate over two intervals). */
+        long prevObs = Long.MIN_VALUE;
+        double prevValue;
     }
 
     public BatchController(int initial, int min, int max, double targetSeconds) {
@@ -274,6 +286,20 @@ public final class BatchController {
             long applied = toT >= fromT ? rowsAt(toT) - rowsAt(fromT) : -1;
             double apply = applied >= 0 && rowsAt(fromT) >= 0 ? applied / span
                     : before * (1 - Math.min(slope, 1 - MAX_CUT));
+            // the rows a reading says were applied are known only to a batch (a batch commits at once): over one
+            // interval that is a batch per interval of noise (±10% at 0.1 s batches), which the pace would follow.
+            // Over two busy intervals it is half that; a change beyond the noise is believed at once.
+            if (t.prevObs != Long.MIN_VALUE && t.prevValue > 0) {
+                long from2 = t.prevObs - Math.round(t.prevValue * 1e9);
+                long a = rowsAt(from2);
+                long b = rowsAt(toT);
+                if (a >= 0 && b >= a && toT > from2) {
+                    double apply2 = (b - a) / ((observedNanos - t.prevObs) / 1e9);
+                    if (apply >= NOISE * apply2 && apply * NOISE <= apply2) {
+                        apply = apply2;
+                    }
+                }
+            }
             double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
             double wanted = Math.max(-0.5, Math.min(0.3, (target - predicted) / (3 * dead)));
             proposal = apply / (1 - wanted);
@@ -294,6 +320,8 @@ public final class BatchController {
                 : above ? value <= ROOM * target : value >= target / ROOM;
         roundRoomy &= room;
         roundNewestObs = Math.max(roundNewestObs, observedNanos);
+        t.prevObs = t.obs;
+        t.prevValue = t.value;
         t.obs = observedNanos;
         t.value = value;
         roundPace = Math.min(roundPace, proposal);

@@ -161,6 +161,36 @@ class BatchControllerTest {
         assertThat(c.pace()).isLessThan(p);
     }
 
+    /** Seconds of 10 batches of 100 rows (1,000 rows/s), each second ended by a lag reading. */
+    private double lagSeconds(double... readings) {
+        for (double lag : readings) {
+            second(10, 100, 0.005);
+            lagReading(lag);
+        }
+        return c.pace();
+    }
+
+    @Test
+    void aLagReadingOneBatchOffIsNoiseNotAFasterReplica() {
+        c.start(0, 0);
+        // the replica applies what the run commits: the lag holds at its target
+        double steady = lagSeconds(0.5, 0.5, 0.5, 0.5);
+        assertThat(steady).isCloseTo(1000, offset(1.0));
+        // the next reading lands one batch further (a batch commits at once, so the lag moves in batch steps):
+        // over one interval that reads as an apply rate 10% higher; over two, 5%
+        double jitter = lagSeconds(0.4);
+        assertThat(jitter).as("pace after a reading one batch off").isGreaterThan(steady).isLessThan(1.12 * steady);
+    }
+
+    @Test
+    void aReplicaThatStallsIsBelievedAtOnceNotAveragedWithTheIntervalBefore() {
+        c.start(0, 0);
+        lagSeconds(0.5, 0.5, 0.5, 0.5);
+        // the replica applied a tenth of what was committed in the last second: lag 0.5 → 1.4
+        double stalled = lagSeconds(1.4);
+        assertThat(stalled).as("pace after the stall reading").isLessThan(150);
+    }
+
     @Test
     void aBatchCompletingAtTheInstantOfTheReadingDoesNotRaiseThePace() {
         c.start(0, 0);
