@@ -71,6 +71,25 @@ class BatchControllerTest {
     }
 
     @Test
+    void aLevelJustBelowTargetMovesThePaceHalfwayInRatioAndAFarOneTheWholeStep() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        for (int i = 0; i < 4; i++) { // at the target: 500 rows/s reading 1.9
+            second(10, 50, 0.01);
+            inflationReading(1.9);
+        }
+        assertThat(c.pace()).isCloseTo(500, offset(0.5));
+        // a window that held one batch fewer reads 10% low: the whole step would be +9%; halfway in ratio, +4.5%
+        second(10, 50, 0.01);
+        inflationReading(1.74);
+        assertThat(c.pace()).isCloseTo(500 * Math.sqrt(1.9 / 1.74), offset(0.5));
+        // far below the target (the load fell): the whole proportional step from what the reading saw
+        second(10, 50, 0.01);
+        inflationReading(1.3);
+        assertThat(c.pace()).isCloseTo(500 * 1.9 / 1.3, offset(0.5));
+    }
+
+    @Test
     void aLevelBelowTargetScalesTheMeasuredThroughputNotThePace() {
         c.start(0, 0);
         inflationReading(1.0);
