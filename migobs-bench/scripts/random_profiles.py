@@ -6,7 +6,8 @@ usage: random_profiles.py OUT_DIR SET   (SET = u: 24 profiles, seed 7; SET = v: 
                                         load spikes, capacity steps, two sines, replica stalls to 10%;
                                         SET = x: the same kinds with seed 2027; SET = y: seed 3033, SET = z:
                                         seed 4044, the same kinds again, made for the third session's changes;
-                                        SET = s: seed 5055, the same kinds, run once on the final controller)
+                                        SET = s: seed 5055, SET = t: seed 6066, the same kinds, each run once on
+                                        the controller of its day)
 then:  java -jar migobs-bench/target/migobs-bench.jar simulate $(for f in OUT_DIR/*.csv; do echo --profile $f; done)
 """
 import math
@@ -127,9 +128,9 @@ def set_w(out, seed=1126, prefix="w"):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[2] not in ("u", "v", "w", "x", "y", "z", "s"):
+    if len(sys.argv) != 3 or sys.argv[2] not in ("u", "v", "w", "x", "y", "z", "s", "t"):
         sys.exit(__doc__)
     os.makedirs(sys.argv[1], exist_ok=True)
     {"u": set_u, "v": set_v, "w": set_w, "x": lambda out: set_w(out, 2027, "x"),
      "y": lambda out: set_w(out, 3033, "y"), "z": lambda out: set_w(out, 4044, "z"),
-     "s": lambda out: set_w(out, 5055, "s")}[sys.argv[2]](sys.argv[1])
+     "s": lambda out: set_w(out, 5055, "s"), "t": lambda out: set_w(out, 6066, "t")}[sys.argv[2]](sys.argv[1])

@@ -44,10 +44,12 @@ package io.migobs.internal;
  *       in flight together (a pace the connections cannot reach means nothing). A batch is at most a tenth of a
  *       second of pace, so the load is spread evenly at the time scale the signals measure: a burst of commits
  *       is what a one-second latency or throughput window sees.
- *       When the connection itself cannot keep the pace and every steering signal is far from its target (a
- *       level at most {@value #ROOM} of it, a lag at most its target), batches grow to
- *       {@value #MAX_SLICE_SECONDS} s of pace: there is no idle time left to spread, and longer batches save
- *       their fixed cost.</li>
+ *       When the connection itself cannot keep the pace there is no idle time left to spread, and longer
+ *       batches save their fixed cost: batches grow up to {@value #MAX_SLICE_SECONDS} s of pace, as far as the
+ *       steering signals leave room for one batch more in a one-second window — a batch of s seconds lets the
+ *       window hold s more than the rate, so a level at the worst of its last three readings may rise by that
+ *       share (taken as proportional to the load) before it reaches its target; a lag above its target leaves
+ *       none.</li>
  *   <li><em>Brake.</em> Between readings, when two batches in a row run below {@value #BRAKE_AT} of the speed of
  *       the round's first batch, the database is busier now, a sample interval before any signal can show it: the
  *       rate limit is scaled by that ratio until a reading observed after the brake arrives.</li>
@@ -89,7 +91,10 @@ public final class BatchController {
     /** A batch carries at most this much of the pace when the connection, not the pace, limits the run. */
     static final double MAX_SLICE_SECONDS = 0.2;
     private static final double MAX_PACE = 1e12;
-    /** A steering reading at most this share of its target (lag: at most its target) leaves room for longer batches. */
+    /**
+     * A steering reading at most this share of its target (lag: at most its target) is far from it: slow start
+     * goes on, and a level's step up is whole.
+     */
     static final double ROOM = 0.8;
     /**
      * Below its target but within {@link #ROOM} of it, a level's proportional step up is taken to this power
@@ -135,6 +140,9 @@ public final class BatchController {
     private int roundWorkers = 1;
     private long brakeAt;
     private boolean roundRoomy = true;
+    /** Longest batch, in seconds of pace, while the connection is the limit: from the signals' headroom. */
+    private double sliceRoom = PACE_SLICE_SECONDS;
+    private double roundHeadroom = Double.POSITIVE_INFINITY;
     private double roundPace = Double.POSITIVE_INFINITY;
     private final long[] histTime = new long[HISTORY];
     private final long[] histRows = new long[HISTORY];
@@ -333,12 +341,37 @@ public final class BatchController {
         boolean room = accumulating ? value <= target
                 : above ? value <= ROOM * target : value >= target / ROOM;
         roundRoomy &= room;
+        roundHeadroom = Math.min(roundHeadroom, headroom(t, value, target, above, accumulating));
         roundNewestObs = Math.max(roundNewestObs, observedNanos);
         t.prevObs = t.obs;
         t.prevValue = t.value;
         t.obs = observedNanos;
         t.value = value;
         roundPace = Math.min(roundPace, proposal);
+    }
+
+    /**
+     * The share of the rate one batch more in the signal's window may add before the reading reaches its target,
+     * which bounds how long a batch may be when the connection, not the pace, is the limit: a batch of s seconds
+     * of the rate commits at once, so a one-second window holds up to s more than the rate. A level is taken as
+     * proportional to the load, at the worst of its last three readings (one reading is noisy); a lag at most
+     * its target leaves room for the longest slice, above it none.
+     */
+    private static double headroom(Track t, double value, double target, boolean above, boolean accumulating) {
+        if (accumulating) {
+            return value <= target ? MAX_SLICE_SECONDS : 0;
+        }
+        double worst = value;
+        if (t.obs != Long.MIN_VALUE) {
+            worst = above ? Math.max(worst, t.value) : Math.min(worst, t.value);
+        }
+        if (t.prevObs != Long.MIN_VALUE) {
+            worst = above ? Math.max(worst, t.prevValue) : Math.min(worst, t.prevValue);
+        }
+        if (above) {
+            return worst > 0 ? target / worst - 1 : MAX_SLICE_SECONDS;
+        }
+        return target > 0 ? worst / target - 1 : MAX_SLICE_SECONDS;
     }
 
     /** Ends a round of readings: the pace becomes the smallest proposal (if any). */
@@ -352,16 +385,16 @@ public final class BatchController {
             pace = Math.min(Math.min(MAX_PACE, reach), Math.max(minRate, roundPace));
             roundPace = Double.POSITIVE_INFINITY;
             roomy = roundRoomy;
+            sliceRoom = Math.max(PACE_SLICE_SECONDS, Math.min(MAX_SLICE_SECONDS, roundHeadroom));
             if (brake < 1 && roundNewestObs >= brakeAt) {
                 brake = 1; // the readings have seen the slowdown the brake anticipated
             }
             refSpeed = Double.NaN;
             slowStart &= roomy;
-            if (!roomy) {
-                slice = PACE_SLICE_SECONDS;
-            }
+            slice = Math.min(slice, sliceRoom);
         }
         roundRoomy = true;
+        roundHeadroom = Double.POSITIVE_INFINITY;
         roundNewestObs = Long.MIN_VALUE;
     }
 
@@ -390,7 +423,7 @@ public final class BatchController {
                 // save their fixed cost; when it can again, back to short slices
                 // one batch's speed times the batches running together: what the connections do at most
                 double all = r * workers;
-                double most = roomy ? MAX_SLICE_SECONDS : PACE_SLICE_SECONDS;
+                double most = sliceRoom;
                 if (all < pace) {
                     slice = Math.min(most, slice * SLICE_GROWTH);
                 } else if (all > pace * PACE_BOUND) {

@@ -161,6 +161,49 @@ class BatchControllerTest {
         assertThat(c.next(0)).isCloseTo((int) Math.round(c.pace() * BatchController.PACE_SLICE_SECONDS), offset(2));
     }
 
+    /** Connection-bound batches (20,000 rows/s a connection) for a second, then an inflation reading. */
+    private void connectionBound(double reading) {
+        for (int i = 0; i < 10; i++) {
+            int n = c.next(0);
+            now += S / 10;
+            rows += n;
+            c.progress(now, rows);
+            c.onBatch(n, (long) ((n / 20_000.0 + 0.005) * S), true, now, 1);
+        }
+        inflationReading(reading);
+    }
+
+    private double sliceSeconds() {
+        return c.next(0) / c.pace();
+    }
+
+    @Test
+    void aConnectionBoundBatchGrowsAsFarAsTheWorstOfTheLastThreeReadingsLeavesRoomForOneMore() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        for (int i = 0; i < 12; i++) { // the pace outgrows one connection's 20,000 rows/s
+            int n = c.next(0);
+            second(10, n, n / 20_000.0 + 0.005);
+            inflationReading(1.2);
+        }
+        for (int i = 0; i < 3; i++) {
+            connectionBound(1.6);
+        }
+        connectionBound(1.6);
+        // 1.6 leaves 1.9 / 1.6 - 1 = 18.75% for one batch more in the window: batches of 0.1875 s of pace
+        assertThat(sliceSeconds()).isCloseTo(1.9 / 1.6 - 1, offset(0.002));
+        // one reading at 1.75 leaves 8.6%: back to 0.1 s at once; lower readings after it do not undo that for two
+        // more readings (the worst of the last three counts: one reading is noisy)
+        connectionBound(1.75);
+        assertThat(sliceSeconds()).isCloseTo(BatchController.PACE_SLICE_SECONDS, offset(0.002));
+        connectionBound(1.5);
+        connectionBound(1.5);
+        assertThat(sliceSeconds()).isCloseTo(BatchController.PACE_SLICE_SECONDS, offset(0.002));
+        connectionBound(1.5);
+        connectionBound(1.5);
+        assertThat(sliceSeconds()).isCloseTo(BatchController.MAX_SLICE_SECONDS, offset(0.002));
+    }
+
     @Test
     void aLagAtZeroGrowsAndALagAboveTargetCuts() {
         c.start(0, 0);
