@@ -61,6 +61,8 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
  * <pre>java -jar migobs-examples.jar spring-batch [--rows N] [--partitions N] [--no-incident]</pre>
  */
 public final class SpringBatchBackfill {
+    /** How often the replica-lag gate is read. */
+    private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);
 
     /** A row of the table. */
     public record Customer(long id, String email, String normalized) {
@@ -150,23 +152,34 @@ public final class SpringBatchBackfill {
 
         MigrationPlan plan = MigrationPlan.builder("customers-email-spring-batch")
                 .totalRows(rows)
-                .batchSize(100, 20, 2_000).targetBatchTime(Duration.ofMillis(100))
+                .batchSize(100, 20, 400).targetBatchTime(Duration.ofMillis(100))
                 .maxRowsPerSecond(10_000)
                 .gate(Gate.builder("replica.lag", lag).yellowAbove(5).redAbove(30)
-                        .sampleInterval(Duration.ofMillis(100)).holdSamples(2).build())
+                        .sampleInterval(SAMPLE_INTERVAL).holdSamples(2).build())
                 .build();
         MigrationStep migration = MigrationStep.builder(plan).meterRegistry(new SimpleMeterRegistry())
                 .listener(observer).cursor(Customer.class, Customer::id).build();
 
         ItemProcessor<Customer, Customer> normalize = c -> new Customer(c.id(), c.email(),
                 c.email().trim().toLowerCase(Locale.ROOT));
-        JdbcBatchItemWriter<Customer> writer = new JdbcBatchItemWriterBuilder<Customer>().dataSource(db)
+        JdbcBatchItemWriter<Customer> jdbcWriter = new JdbcBatchItemWriterBuilder<Customer>().dataSource(db)
                 .sql("UPDATE customers SET email_normalized = ? WHERE id = ?")
                 .itemPreparedStatementSetter((c, ps) -> {
                     ps.setString(1, c.normalized());
                     ps.setLong(2, c.id());
                 }).build();
-        writer.afterPropertiesSet();
+        jdbcWriter.afterPropertiesSet();
+        // During the incident the database is slow as well: a chunk takes at least the gate's sample interval, so
+        // a worker's chunks start at least one interval apart and every start finds a reading due. With chunks of
+        // at most 400 rows each worker has at least three chunks left after the incident begins, so the gate has
+        // read the lag twice (its hold) and stopped the step before the job can finish, however fast the machine
+        // (without it, the rows after the incident took ~0.4 s at the rate cap: a race with the two readings).
+        ItemWriter<Customer> writer = chunk -> {
+            if (incidentActive.get()) {
+                Thread.sleep(SAMPLE_INTERVAL.toMillis());
+            }
+            jdbcWriter.write(chunk);
+        };
 
         Job job = partitions > 0
                 ? partitionedJob(repository, tx, db, migration, normalize, writer, rows, partitions)
