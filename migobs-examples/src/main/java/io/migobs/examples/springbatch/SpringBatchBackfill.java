@@ -170,10 +170,11 @@ public final class SpringBatchBackfill {
                 }).build();
         jdbcWriter.afterPropertiesSet();
         // During the incident the database is slow as well: a chunk takes at least the gate's sample interval, so
-        // a worker's chunks start at least one interval apart and every start finds a reading due. With chunks of
-        // at most 400 rows each worker has at least three chunks left after the incident begins, so the gate has
-        // read the lag twice (its hold) and stopped the step before the job can finish, however fast the machine
-        // (without it, the rows after the incident took ~0.4 s at the rate cap: a race with the two readings).
+        // a worker's chunk starts are at least one interval apart and a reading comes due between any two of them.
+        // With chunks of at most 400 rows every worker has at least three chunks left when the incident begins, so
+        // the gate has read the lag twice (its hold) by the time a worker would start its third: the step stops
+        // before the job can finish, however fast the machine (without it, the rows left after the incident took
+        // ~0.4 s at the rate cap, a race with the two readings that CI once lost).
         ItemWriter<Customer> writer = chunk -> {
             if (incidentActive.get()) {
                 Thread.sleep(SAMPLE_INTERVAL.toMillis());
