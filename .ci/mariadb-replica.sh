@@ -18,12 +18,16 @@ start primary 3307 1 --log-bin=mysql-bin --binlog-format=ROW
 start replica 3308 2 --relay-log=relay-bin --read-only=0
 mariadb -h 127.0.0.1 -P 3307 -u root -e "CREATE DATABASE IF NOT EXISTS test;
   CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'repl'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';"
-if ! mariadb -h 127.0.0.1 -P 3308 -u root -e 'SHOW SLAVE STATUS\G' | grep -q 'Slave_SQL_Running: Yes'; then
+if ! mariadb -h 127.0.0.1 -P 3308 -u root -e 'SHOW SLAVE STATUS\G' | grep 'Slave_SQL_Running: Yes' >/dev/null; then
   mariadb -h 127.0.0.1 -P 3308 -u root -e "STOP SLAVE; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=3307,
     MASTER_USER='repl', MASTER_PASSWORD='repl', MASTER_USE_GTID=slave_pos; START SLAVE;"
 fi
 for i in $(seq 1 60); do
-  mariadb -h 127.0.0.1 -P 3308 -u root -e 'SHOW DATABASES' | grep -qx test && break; sleep 0.5
+  mariadb -h 127.0.0.1 -P 3308 -u root -e 'SHOW DATABASES' | grep -x test >/dev/null && break; sleep 0.5
 done
-mariadb -h 127.0.0.1 -P 3308 -u root -e 'SHOW SLAVE STATUS\G' | grep -E 'Slave_(IO|SQL)_Running:|Seconds_Behind_Master'
+if ! mariadb -h 127.0.0.1 -P 3308 -u root -e 'SHOW SLAVE STATUS\G' | grep 'Slave_SQL_Running: Yes' >/dev/null; then
+  echo "[ci] the MariaDB replica is not replicating:"
+  mariadb -h 127.0.0.1 -P 3308 -u root -e 'SHOW SLAVE STATUS\G' || true
+  exit 1
+fi
 echo "[ci] MariaDB primary 127.0.0.1:3307 and replica 127.0.0.1:3308 are up"
