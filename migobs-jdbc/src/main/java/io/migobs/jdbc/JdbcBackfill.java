@@ -49,7 +49,9 @@ import javax.sql.DataSource;
  * <p><b>Failures.</b> On any failure the transaction is rolled back (nothing of the batch nor of its checkpoint
  * remains). A transient failure ({@link FailureKind#isTransient()}: deadlock, serialization failure, lock timeout,
  * dropped connection, statement timeout) is retried after a backoff on the run's {@link TimeSource}, within the
- * {@link RetryPolicy} (attempts per batch and retries per run; a dropped connection is replaced). Each retry is
+ * {@link RetryPolicy} (attempts per batch and retries per run; a dropped connection is replaced; after a statement
+ * timeout the attempt takes half the keys of the one that timed out, down to one, and the batch completes with
+ * those rows: the same range would likely time out again). Each retry is
  * logged and counted in the run's registry ({@link io.migobs.MigrationRun#meterRegistry()}) as the counter
  * {@code migobs.jdbc.retries} (Prometheus {@code migobs_jdbc_retries_total}), tagged {@code migration} and
  * {@code kind} (the {@link FailureKind} in lower case, e.g. {@code lock_timeout}). A batch whose

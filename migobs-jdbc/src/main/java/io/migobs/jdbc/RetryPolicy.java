@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How a batch that failed with a transient SQL failure ({@link FailureKind#isTransient()}) is retried: the whole
  * batch is rolled back and run again after an exponential backoff (no jitter, so runs on a manual clock are
- * deterministic), at most {@link #maxAttempts()} times per batch and {@link #retryBudget()} retries per run.
+ * deterministic), at most {@link #maxAttempts()} times per batch and {@link #retryBudget()} retries per run; after a
+ * {@link FailureKind#STATEMENT_TIMEOUT} the next attempt takes half the keys (down to one).
  * Immutable and thread-safe.
  */
 public final class RetryPolicy {

@@ -126,6 +126,49 @@ class TransientFailureTest {
         assertThat(count(ds, "n = 1")).isEqualTo(ROWS);
     }
 
+    /**
+     * GitLab's batched migrations split a timed-out batch in half; so does the driver: a batch whose statement times
+     * out on a row locked in its second half goes through as its first half while the lock is still held, and the
+     * rest follows once it is released. Nothing is applied twice or lost.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Databases.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void aStatementTimeoutRetriesTheBatchWithHalfItsKeys(Databases.Kind kind) throws Exception {
+        DataSource ds = db(kind);
+        Connection blocker = lockRow(ds, 180); // in the second half of the batch of keys 101..200
+        String timeout = kind == Databases.Kind.POSTGRESQL ? "SET LOCAL statement_timeout = '150ms'"
+                : "SET SESSION max_statement_time = 0.2";
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        JdbcBackfill bf = JdbcBackfill.builder(ds, T).keyColumns("id").checkpointTable(CP).beforeEachBatch(timeout)
+                .operation((c, range) -> {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + T + " SET n = n + 1 WHERE "
+                            + range.predicate())) {
+                        range.bind(ps, 1);
+                        int n = ps.executeUpdate();
+                        attempts.add(range.rows() + " ok" + (blocker.isClosed() ? "" : " (row 180 still locked)"));
+                        if (range.rows() == 50 && !blocker.isClosed()) {
+                            blocker.rollback(); // the first half went through around the lock: release it
+                            blocker.close();
+                        }
+                        return n;
+                    } catch (SQLException e) {
+                        attempts.add(range.rows() + " " + FailureKind.classify(e).name().toLowerCase());
+                        throw e;
+                    }
+                }).build();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RunReport r = bf.run(plan("tfx-split", 3), b -> b.timeSource(new ManualTimeSource()).meterRegistry(registry));
+
+        assertThat(r.state()).as(String.join(", ", attempts)).isEqualTo(RunState.COMPLETED);
+        assertThat(attempts).startsWith("100 ok (row 180 still locked)", "100 statement_timeout",
+                "50 ok (row 180 still locked)");
+        assertThat(registry.get("migobs.jdbc.retries").tag("kind", "statement_timeout").counter().count())
+                .isEqualTo(1.0);
+        assertThat(count(ds, "n = 1")).isEqualTo(ROWS);
+        assertThat(r.rowsProcessed()).isEqualTo(ROWS);
+    }
+
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void exhaustedAttemptsFailTheBatchAndTheFailureLimitTurnsTheRunRed(Databases.Kind kind) throws Exception {

@@ -192,6 +192,9 @@ public final class BackfillDriver {
                 Batch batch = run.nextBatch();
                 MDC.put("phase", batch.phase());
                 int attempt = 0;
+                // a statement timeout retries the batch with half its keys (down to one): the same range would
+                // likely time out again, and a smaller one makes progress; the controller sizes the next batches
+                int keys = batch.size();
                 Outcome done = null;
                 JdbcBatchException failure = null;
                 boolean abort = false;
@@ -203,7 +206,7 @@ public final class BackfillDriver {
                             conn = spec.dataSource().getConnection();
                             conn.setAutoCommit(false);
                         }
-                        done = batch(conn, schema(conn), migration, batch, lower, rowsDone, time, rangeHolder);
+                        done = batch(conn, schema(conn), migration, batch, keys, lower, rowsDone, time, rangeHolder);
                         break;
                     } catch (SQLException | RuntimeException e) {
                         boolean connectionOk = rollback(conn);
@@ -219,15 +222,20 @@ public final class BackfillDriver {
                         if (kind.isTransient() && attempt < spec.retry().maxAttempts() && budget > 0) {
                             budget--;
                             retries++;
+                            int tried = keys;
+                            if (kind == FailureKind.STATEMENT_TIMEOUT) {
+                                keys = Math.max(1, keys / 2);
+                            }
                             Counter.builder(RETRIES).description("Batch attempts retried after a transient failure,"
                                     + " by kind").baseUnit("retries").tag("migration", migration)
                                     .tag("kind", kind.name().toLowerCase(Locale.ROOT)).register(run.meterRegistry())
                                     .increment();
                             java.time.Duration wait = spec.retry().backoff(attempt);
                             warn("retry", "migration={} table={} batch={} range=\"{}\" kind={} attempt={}"
-                                    + " max_attempts={} backoff_ms={} retries_left={} error=\"{}\"", migration,
-                                    spec.table(), batch.sequence(), where, kind, attempt,
-                                    spec.retry().maxAttempts(), wait.toMillis(), budget, brief(e));
+                                    + " max_attempts={} backoff_ms={} retries_left={} keys={} next_keys={}"
+                                    + " error=\"{}\"", migration, spec.table(), batch.sequence(), where, kind,
+                                    attempt, spec.retry().maxAttempts(), wait.toMillis(), budget, tried, keys,
+                                    brief(e));
                             try {
                                 time.sleepNanos(wait.toNanos());
                             } catch (InterruptedException ie) {
@@ -338,8 +346,8 @@ public final class BackfillDriver {
     }
 
     /** One batch: keys, work, checkpoint, commit. */
-    private Outcome batch(Connection c, Schema s, String migration, Batch batch, List<Object> lower, long rowsDone,
-            TimeSource time, KeyRange[] rangeOut) throws SQLException {
+    private Outcome batch(Connection c, Schema s, String migration, Batch batch, int size, List<Object> lower,
+            long rowsDone, TimeSource time, KeyRange[] rangeOut) throws SQLException {
         if (spec.checkpointing()) {
             Checkpoint cp = s.checkpoint().read(c, migration, true);
             if (cp == null || cp.rowsDone() != rowsDone) {
@@ -355,7 +363,6 @@ public final class BackfillDriver {
                 }
             }
         }
-        int size = batch.size();
         List<Object> upTo = Keys.components(spec.upTo(), spec.keyColumns().size(), "range upper bound");
         Keyset.Predicate p = s.keyset().range(lower, upTo);
         String q = "SELECT " + s.keyset().columnList() + " FROM " + s.table() + " WHERE " + p.sql() + " ORDER BY "
