@@ -30,6 +30,14 @@ class BatchControllerTest {
         }
     }
 
+    /** Eight seconds of ten batches a second at the pace, each second ended by an inflation reading. */
+    private void atPaceFor8Seconds(double reading) {
+        for (int i = 0; i < 8; i++) {
+            second(10, (int) Math.max(1, c.pace() / 10), 0.01);
+            inflationReading(reading);
+        }
+    }
+
     private void inflationReading(double value) {
         c.steer(INFLATION, value, 1.9, 2.0, true, false, now, S, now);
         c.endRound();
@@ -93,10 +101,7 @@ class BatchControllerTest {
     void aLevelBelowTargetScalesTheMeasuredThroughputNotThePace() {
         c.start(0, 0);
         inflationReading(1.0);
-        for (int i = 0; i < 8; i++) { // reach a pace of several thousand rows/s
-            second(10, (int) Math.max(1, c.pace() / 10), 0.01);
-            inflationReading(1.05);
-        }
+        atPaceFor8Seconds(1.05); // reach a pace of several thousand rows/s
         double pace = c.pace();
         // the last second delivered only 80% of the pace (the limiter was still catching up): the reading
         // reflects 80%, so the new pace scales 80%, not the pace the reading never saw
@@ -109,10 +114,7 @@ class BatchControllerTest {
     void batchesSlowerThanTheRoundsFirstBrakeThePaceBeforeAnyReadingShowsIt() {
         c.start(0, 0);
         inflationReading(1.0);
-        for (int i = 0; i < 8; i++) {
-            second(10, (int) Math.max(1, c.pace() / 10), 0.01);
-            inflationReading(1.85);
-        }
+        atPaceFor8Seconds(1.85);
         double pace = c.pace();
         int n = (int) (pace / 10);
         assertThat(c.rateCap()).isEqualTo(pace);
@@ -256,10 +258,7 @@ class BatchControllerTest {
     void aBatchCompletingAtTheInstantOfTheReadingDoesNotRaiseThePace() {
         c.start(0, 0);
         inflationReading(1.0);
-        for (int i = 0; i < 8; i++) {
-            second(10, (int) Math.max(1, c.pace() / 10), 0.01);
-            inflationReading(1.85);
-        }
+        atPaceFor8Seconds(1.85);
         double pace = c.pace();
         int n = (int) (pace / 10);
         second(10, n, 0.01);

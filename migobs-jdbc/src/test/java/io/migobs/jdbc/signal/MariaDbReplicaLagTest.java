@@ -3,8 +3,6 @@ package io.migobs.jdbc.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.migobs.Batch;
 import io.migobs.Decision;
 import io.migobs.DecisionChange;
 import io.migobs.Gate;
@@ -17,6 +15,7 @@ import io.migobs.Signal;
 import io.migobs.Verdict;
 import io.migobs.jdbc.testsupport.AwaitCondition;
 import io.migobs.jdbc.testsupport.Databases;
+import io.migobs.jdbc.testsupport.LaggingWrites;
 import io.migobs.jdbc.testsupport.MariaDbReplicaSupport;
 import io.migobs.testing.ManualTimeSource;
 import java.sql.Connection;
@@ -98,31 +97,15 @@ class MariaDbReplicaLagTest {
             try (Statement s = blocker.createStatement()) {
                 s.executeQuery("SELECT n FROM sig_mdb_t WHERE id = 1 FOR UPDATE").close();
             }
-            ManualTimeSource time = new ManualTimeSource();
-            long deadline = System.nanoTime() + CAP.toNanos();
-            try (MigrationRun run = MigrationRun.builder(plan).timeSource(time)
-                    .meterRegistry(new SimpleMeterRegistry()).start()) {
-                long seq = 0;
-                while (run.hasNext()) {
-                    Batch b = run.nextBatch();
-                    // one real committed write on the primary per batch; the first on row 1 waits on the replica
-                    // behind the blocker's lock, and every later event queues behind it
-                    int id = (int) (seq++ % ROWS) + 1;
-                    Databases.execute(primary, "UPDATE sig_mdb_t SET n = n + 1 WHERE id = " + id);
-                    time.advance(Duration.ofMillis(250));
-                    b.complete(1, (long) id);
-                    if (System.nanoTime() - deadline > 0) {
-                        run.abort("test gave up waiting for the lag to build up");
-                    }
-                }
-                report = run.report();
-            }
+            // one real committed write on the primary per batch: the first on row 1 waits on the replica
+            // behind the blocker's lock, and every later event queues behind it
+            report = LaggingWrites.run(plan, primary, "sig_mdb_t", ROWS, CAP);
             lagWhileStalled = lag.read();
             blocker.rollback();
         }
 
         assertThat(report.state()).isEqualTo(RunState.ABORTED);
-        assertThat(report.reason()).contains("replica.lag").doesNotContain("test gave up");
+        assertThat(report.reason()).contains("replica.lag").doesNotContain(LaggingWrites.GAVE_UP);
         List<Decision> decisions = report.decisions().stream().map(DecisionChange::to).collect(Collectors.toList());
         assertThat(decisions).containsSubsequence(Decision.THROTTLE, Decision.ABORT);
         assertThat(report.throttled()).isPositive();

@@ -2,8 +2,6 @@ package io.migobs.jdbc.signal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.migobs.Batch;
 import io.migobs.Decision;
 import io.migobs.DecisionChange;
 import io.migobs.Gate;
@@ -15,6 +13,7 @@ import io.migobs.Signal;
 import io.migobs.Verdict;
 import io.migobs.jdbc.testsupport.AwaitCondition;
 import io.migobs.jdbc.testsupport.Databases;
+import io.migobs.jdbc.testsupport.LaggingWrites;
 import io.migobs.jdbc.testsupport.PgReplicaSupport;
 import io.migobs.testing.ManualTimeSource;
 import java.time.Duration;
@@ -84,25 +83,8 @@ class PgReplicaLagTest {
         try {
             AwaitCondition.until("replay to pause", CAP, () -> Databases.rows(replica,
                     "SELECT pg_get_wal_replay_pause_state()").get(0).get(0), "paused"::equals);
-            ManualTimeSource time = new ManualTimeSource();
-            long deadline = System.nanoTime() + CAP.toNanos();
-            try (MigrationRun run = MigrationRun.builder(plan).timeSource(time)
-                    .meterRegistry(new SimpleMeterRegistry()).start()) {
-                long seq = 0;
-                while (run.hasNext()) {
-                    Batch b = run.nextBatch();
-                    // One real committed write on the primary per batch: WAL the paused replica receives but does
-                    // not replay.
-                    int id = (int) (seq++ % ROWS) + 1;
-                    Databases.execute(primary, "UPDATE sig_replica_t SET n = n + 1 WHERE id = " + id);
-                    time.advance(Duration.ofMillis(250));
-                    b.complete(1, (long) id);
-                    if (System.nanoTime() - deadline > 0) {
-                        run.abort("test gave up waiting for the lag to build up");
-                    }
-                }
-                report = run.report();
-            }
+            // one real committed write on the primary per batch: WAL the paused replica receives but does not replay
+            report = LaggingWrites.run(plan, primary, "sig_replica_t", ROWS, CAP);
             primaryLagWhilePaused = AwaitCondition.until("the primary to see the lag", CAP, fromPrimary::read,
                     v -> v > 1.0);
             assertThat(onReplica.read()).isGreaterThan(3.0);
@@ -111,7 +93,7 @@ class PgReplicaLagTest {
         }
 
         assertThat(report.state()).isEqualTo(RunState.ABORTED);
-        assertThat(report.reason()).contains("replica.lag").doesNotContain("test gave up");
+        assertThat(report.reason()).contains("replica.lag").doesNotContain(LaggingWrites.GAVE_UP);
         List<Decision> decisions = report.decisions().stream().map(DecisionChange::to).collect(Collectors.toList());
         assertThat(decisions).containsSubsequence(Decision.THROTTLE, Decision.ABORT);
         assertThat(report.throttled()).isPositive();

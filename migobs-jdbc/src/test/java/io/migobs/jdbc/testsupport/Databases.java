@@ -269,15 +269,24 @@ public final class Databases {
         });
         String why = UNREACHABLE.get(kind);
         if (why != null) {
-            String msg = kind + " is unreachable (" + why + "); set the MIGOBS_" + (kind == Kind.POSTGRESQL ? "PG"
-                    : "MYSQL") + "_* environment variables or start the server";
-            if (isCi()) {
-                throw new AssertionError("CI=true: " + msg);
-            }
-            System.err.println("SKIPPED: " + msg);
-            Assumptions.abort(msg);
+            unavailable(kind + " is unreachable (" + why + "); set the MIGOBS_" + (kind == Kind.POSTGRESQL ? "PG"
+                    : "MYSQL") + "_* environment variables or start the server");
         }
         return ds;
+    }
+
+    /**
+     * A server a test needs is missing: under {@code CI=true} the test fails; elsewhere it is skipped, with the
+     * message on standard error so the skip is visible.
+     *
+     * @param msg what is missing and how to provide it
+     */
+    public static void unavailable(String msg) {
+        if (isCi()) {
+            throw new AssertionError("CI=true: " + msg);
+        }
+        System.err.println("SKIPPED: " + msg);
+        Assumptions.abort(msg);
     }
 
     private static String env(String name, String fallback) {
