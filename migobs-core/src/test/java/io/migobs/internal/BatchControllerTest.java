@@ -141,14 +141,10 @@ class BatchControllerTest {
     }
 
     @Test
-    void aConnectionThatCannotKeepThePaceGetsLongerBatchesOnlyWhileSignalsAreFarFromTarget() {
+    void aConnectionThatCannotKeepThePaceGetsLongerBatchesOnlyWhileSignalsLeaveRoom() {
         c.start(0, 0);
         inflationReading(1.0);
-        for (int i = 0; i < 12; i++) { // the pace outgrows one connection's 20,000 rows/s
-            int n = c.next(0);
-            second(10, n, n / 20_000.0 + 0.005);
-            inflationReading(1.2);
-        }
+        outgrowOneConnection();
         assertThat(c.pace()).isGreaterThan(20_000);
         for (int i = 0; i < 10; i++) {
             int n = c.next(0);
@@ -175,6 +171,15 @@ class BatchControllerTest {
         inflationReading(reading);
     }
 
+    /** Twelve seconds far from target (inflation 1.2): the pace outgrows one connection's 20,000 rows/s. */
+    private void outgrowOneConnection() {
+        for (int i = 0; i < 12; i++) {
+            int n = c.next(0);
+            second(10, n, n / 20_000.0 + 0.005);
+            inflationReading(1.2);
+        }
+    }
+
     private double sliceSeconds() {
         return c.next(0) / c.pace();
     }
@@ -183,11 +188,7 @@ class BatchControllerTest {
     void aConnectionBoundBatchGrowsAsFarAsTheWorstOfTheLastThreeReadingsLeavesRoomForOneMore() {
         c.start(0, 0);
         inflationReading(1.0);
-        for (int i = 0; i < 12; i++) { // the pace outgrows one connection's 20,000 rows/s
-            int n = c.next(0);
-            second(10, n, n / 20_000.0 + 0.005);
-            inflationReading(1.2);
-        }
+        outgrowOneConnection();
         for (int i = 0; i < 4; i++) { // the slice grows by 1.25x per batch up to what 1.6 leaves room for
             connectionBound(1.6);
         }
