@@ -71,6 +71,12 @@ final class Sessions {
     }
 
     /** A statement that makes lock waits of this session (or transaction) time out quickly. */
+    /** A statement timeout of 150 ms (PostgreSQL) or 0.2 s (MariaDB) for the batch's session. */
+    static String shortStatementTimeout(Databases.Kind kind) {
+        return kind == Databases.Kind.POSTGRESQL ? "SET LOCAL statement_timeout = '150ms'"
+                : "SET SESSION max_statement_time = 0.2";
+    }
+
     static String shortLockTimeout(Databases.Kind kind) {
         switch (kind) {
             case POSTGRESQL:

@@ -102,8 +102,7 @@ class TransientFailureTest {
             blocker.rollback();
             blocker.close();
         });
-        String timeout = kind == Databases.Kind.POSTGRESQL ? "SET LOCAL statement_timeout = '150ms'"
-                : "SET SESSION max_statement_time = 0.2";
+        String timeout = Sessions.shortStatementTimeout(kind);
         List<FailureKind> seen = new CopyOnWriteArrayList<>();
         JdbcBackfill bf = JdbcBackfill.builder(ds, T).keyColumns("id").checkpointTable(CP).beforeEachBatch(timeout)
                 .operation((c, range) -> {
@@ -136,8 +135,7 @@ class TransientFailureTest {
     void aStatementTimeoutRetriesTheBatchWithHalfItsKeys(Databases.Kind kind) throws Exception {
         DataSource ds = db(kind);
         Connection blocker = lockRow(ds, 180); // in the second half of the batch of keys 101..200
-        String timeout = kind == Databases.Kind.POSTGRESQL ? "SET LOCAL statement_timeout = '150ms'"
-                : "SET SESSION max_statement_time = 0.2";
+        String timeout = Sessions.shortStatementTimeout(kind);
         List<String> attempts = new CopyOnWriteArrayList<>();
         JdbcBackfill bf = JdbcBackfill.builder(ds, T).keyColumns("id").checkpointTable(CP).beforeEachBatch(timeout)
                 .operation((c, range) -> {
