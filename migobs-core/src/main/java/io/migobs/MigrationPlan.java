@@ -23,8 +23,8 @@ public final class MigrationPlan {
 
     /** Default initial batch size: 500 rows. */
     public static final int DEFAULT_INITIAL_BATCH_SIZE = 500;
-    /** Default minimum batch size: 50 rows. */
-    public static final int DEFAULT_MIN_BATCH_SIZE = 50;
+    /** Default minimum batch size: 10 rows. */
+    public static final int DEFAULT_MIN_BATCH_SIZE = 10;
     /** Default maximum batch size: 10,000 rows. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 10_000;
     /** Default target duration of one batch: 500 ms. */
@@ -517,7 +517,7 @@ public final class MigrationPlan {
          * Batch size bounds.
          *
          * @param initial the first batch's size, within [min, max] (default 500)
-         * @param min the smallest size (default 50)
+         * @param min the smallest size (default 10)
          * @param max the largest size (default 10,000)
          * @return this builder
          * @throws IllegalArgumentException if any is not positive, min &gt; max, or initial is outside [min, max]
