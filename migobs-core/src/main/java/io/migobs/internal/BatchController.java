@@ -29,12 +29,19 @@ package io.migobs.internal;
  *       busy (lag above zero at both), the replica applied exactly the rows the run committed between
  *       {@code observed₁ − lag₁} and {@code observed₂ − lag₂}. That count is known to a batch (a batch commits
  *       at once), so it is taken over the last two busy intervals unless the last one alone differs by more than
- *       that noise ({@value #NOISE}×, either way: a stalling or recovering replica is believed at once). The
+ *       that noise ({@value #NOISE}×, either way: a stalling or recovering replica is believed at once). When the
+ *       replica got through no commit at all since the last reading (it is slower than one batch per interval:
+ *       the lag moved between the same two commits), the span reaches back over older busy readings to one that
+ *       holds a commit: "none applied" there is the quantization, not a replica at a standstill (read as one, it
+ *       once sent the pace to its floor and a 10-row batch waited 10 s for its permits). The
  *       pace is that apply rate scaled to move the lag toward the target within three dead times,
  *       {@code pace = apply / (1 − s)} with the wanted slope
  *       {@code s = (target − lag') / (3 D)} bounded to [−0.5, 0.3], where {@code lag'} is the lag extrapolated along
  *       its trend over the dead time {@code D} (the reading's age plus one interval; a falling trend is believed
- *       only halfway). An accumulation's trend is real, not noise: the backlog behind it is already written.</li>
+ *       only halfway). An accumulation's trend is real, not noise: the backlog behind it is already written.
+ *       While {@code lag'} is beyond the gate's yellow threshold the bound is −4 instead of −0.5 (at most a fifth
+ *       of the apply rate): every second there is a second above the SLO, and the rows held back are a fraction
+ *       of a replica that is itself slow.</li>
  *   <li>A reading at zero (or a lag that was zero at the previous reading) says only that the limit is higher: the
  *       pace grows, from one initial batch per second, by 2× per reading until some signal first reads near its
  *       target (slow start: the limit is unknown), by at most 1.5× per reading after. While a gate reads beyond
@@ -114,6 +121,10 @@ public final class BatchController {
      * a change of the replica's speed.
      */
     static final double NOISE = 0.8;
+    /** The steepest fall of the lag steering wants, in seconds per second, while the lag is at most yellow. */
+    static final double SETTLE_SLOPE = -0.5;
+    /** The steepest fall of the lag steering wants while the lag (extrapolated) is beyond yellow: pace = apply / 5. */
+    static final double DRAIN_SLOPE = -4;
     private static final int HISTORY = 2048;
     private static final long HISTORY_SPACING_NANOS = 10_000_000L;
 
@@ -159,7 +170,23 @@ public final class BatchController {
         /** The reading before {@link #obs} (for an apply rate over two intervals). */
         long prevObs = Long.MIN_VALUE;
         double prevValue;
+        /** Older readings, newest first (for an apply rate over a span that holds enough commits). */
+        final long[] olderObs = new long[SPAN_READINGS];
+        final double[] olderValue = new double[SPAN_READINGS];
+        int older;
+
+        void remember(long obs, double value) {
+            System.arraycopy(olderObs, 0, olderObs, 1, SPAN_READINGS - 1);
+            System.arraycopy(olderValue, 0, olderValue, 1, SPAN_READINGS - 1);
+            olderObs[0] = obs;
+            olderValue[0] = value;
+            older = Math.min(SPAN_READINGS, older + 1);
+        }
     }
+    /** Readings a lag track remembers to widen its apply-rate span over. */
+    static final int SPAN_READINGS = 10;
+    /** Commits the span of an apply rate must hold (fewer: the count is a batch or none). */
+    static final int SPAN_COMMITS = 1;
 
     public BatchController(int initial, int min, int max, double targetSeconds) {
         this.min = min;
@@ -316,8 +343,28 @@ public final class BatchController {
                     }
                 }
             }
+            if (rowsAt(fromT) >= 0 && completionsBetween(fromT, toT) < SPAN_COMMITS) {
+                // the replica got through fewer batches than that since the last reading: what it applied is a
+                // quantization (a batch or none); widen the span over older busy readings until it holds enough
+                for (int i = 0; i < t.older; i++) {
+                    if (t.olderValue[i] <= 0) {
+                        break;
+                    }
+                    long from = t.olderObs[i] - Math.round(t.olderValue[i] * 1e9);
+                    long a = rowsAt(from);
+                    if (a < 0 || from > toT) {
+                        break;
+                    }
+                    apply = (rowsAt(toT) - a) / ((observedNanos - t.olderObs[i]) / 1e9);
+                    if (completionsBetween(from, toT) >= SPAN_COMMITS) {
+                        break;
+                    }
+                }
+            }
             double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
-            double wanted = Math.max(-0.5, Math.min(0.3, (target - predicted) / (3 * dead)));
+            // beyond yellow every second counts: drain as fast as a fifth of the apply rate lets it
+            double steepest = !Double.isNaN(yellow) && predicted > yellow ? DRAIN_SLOPE : SETTLE_SLOPE;
+            double wanted = Math.max(steepest, Math.min(0.3, (target - predicted) / (3 * dead)));
             proposal = apply / (1 - wanted);
             proposal = Math.min(proposal, Math.max(grow, apply * MAX_GROWTH));
         } else if ((accumulating && value <= 0) || value <= 0) {
@@ -343,6 +390,9 @@ public final class BatchController {
         roundRoomy &= room;
         roundHeadroom = Math.min(roundHeadroom, headroom(t, value, target, above, accumulating));
         roundNewestObs = Math.max(roundNewestObs, observedNanos);
+        if (t.obs != Long.MIN_VALUE) {
+            t.remember(t.obs, t.value);
+        }
         t.prevObs = t.obs;
         t.prevValue = t.value;
         t.obs = observedNanos;

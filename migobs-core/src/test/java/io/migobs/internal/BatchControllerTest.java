@@ -256,6 +256,33 @@ class BatchControllerTest {
     }
 
     @Test
+    void aLagReadingBetweenTwoCommitsIsNotAReplicaAtAStandstill() {
+        c.start(0, 0);
+        lagSeconds(0.5, 0.5, 0.5, 0.5);
+        lagSeconds(1.4); // the replica slows to a tenth: it applied one batch of the last second's ten
+        // a second later it has applied half a batch more: the lag says it is still on rows committed between the
+        // same two commits as before, so over the last interval it applied none. Over the span back to the reading
+        // before, which holds a commit, it applied 100 rows in 2 s: slow, not stopped (the pace once fell to its
+        // floor here, 1 row/s, and a 10-row batch then waited 10 s for its permits)
+        double pace = lagSeconds(2.35);
+        assertThat(pace).as("pace after a reading between two commits").isCloseTo(50 / 1.5, offset(1.0));
+    }
+
+    @Test
+    void aLagHeadedBeyondYellowMayFallFasterThanHalfASecondPerSecond() {
+        c.start(0, 0);
+        lagSeconds(0.5, 0.5, 0.5, 0.5);
+        // the replica applies 250 rows/s of the 1,000 committed: the lag climbs 0.75 s per second
+        double below = lagSeconds(1.25, 2.0, 2.75, 3.5);
+        assertThat(below).as("lag headed for 4.25 s: settle at -0.5 s/s, apply / 1.5")
+                .isCloseTo(250 / 1.5, offset(25.0));
+        // read at 5.0 s and headed for 5.75 s, beyond yellow (5 s): want the steepest fall the plan's
+        // (0.5 - 5.75) / 3 s allows, -1.75 s/s, not the settling -0.5 s/s
+        double beyond = lagSeconds(4.25, 5.0);
+        assertThat(beyond).as("pace with the lag headed beyond yellow").isCloseTo(250 / 2.75, offset(15.0));
+    }
+
+    @Test
     void aBatchCompletingAtTheInstantOfTheReadingDoesNotRaiseThePace() {
         c.start(0, 0);
         inflationReading(1.0);
