@@ -125,6 +125,13 @@ public final class BatchController {
     static final double SETTLE_SLOPE = -0.5;
     /** The steepest fall of the lag steering wants while the lag (extrapolated) is beyond yellow: pace = apply / 5. */
     static final double DRAIN_SLOPE = -4;
+    /** Older readings a lag track remembers, to widen an apply-rate span that holds no commit. */
+    static final int SPAN_READINGS = 10;
+    /**
+     * Commits an apply-rate span must hold: a span without one reads as nothing applied when the replica is only
+     * still on the same batch.
+     */
+    static final int SPAN_COMMITS = 1;
     private static final int HISTORY = 2048;
     private static final long HISTORY_SPACING_NANOS = 10_000_000L;
 
@@ -183,10 +190,6 @@ public final class BatchController {
             older = Math.min(SPAN_READINGS, older + 1);
         }
     }
-    /** Readings a lag track remembers to widen its apply-rate span over. */
-    static final int SPAN_READINGS = 10;
-    /** Commits the span of an apply rate must hold (fewer: the count is a batch or none). */
-    static final int SPAN_COMMITS = 1;
 
     public BatchController(int initial, int min, int max, double targetSeconds) {
         this.min = min;
@@ -344,8 +347,9 @@ public final class BatchController {
                 }
             }
             if (rowsAt(fromT) >= 0 && completionsBetween(fromT, toT) < SPAN_COMMITS) {
-                // the replica got through fewer batches than that since the last reading: what it applied is a
-                // quantization (a batch or none); widen the span over older busy readings until it holds enough
+                // no commit between where the replica was at the last reading and where it is now: it is still on
+                // the same batch, and "none applied" is the quantization; widen the span over older busy readings
+                // until it holds a commit
                 for (int i = 0; i < t.older; i++) {
                     if (t.olderValue[i] <= 0) {
                         break;

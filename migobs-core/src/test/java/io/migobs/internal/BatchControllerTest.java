@@ -276,8 +276,8 @@ class BatchControllerTest {
         double below = lagSeconds(1.25, 2.0, 2.75, 3.5);
         assertThat(below).as("lag headed for 4.25 s: settle at -0.5 s/s, apply / 1.5")
                 .isCloseTo(250 / 1.5, offset(25.0));
-        // read at 5.0 s and headed for 5.75 s, beyond yellow (5 s): want the steepest fall the plan's
-        // (0.5 - 5.75) / 3 s allows, -1.75 s/s, not the settling -0.5 s/s
+        // read at 5.0 s and headed for 5.75 s, beyond yellow (5 s): want the fall that reaches the target within
+        // three dead times, (0.5 - 5.75) / (3 x 1 s) = -1.75 s/s, not the settling bound of -0.5 s/s
         double beyond = lagSeconds(4.25, 5.0);
         assertThat(beyond).as("pace with the lag headed beyond yellow").isCloseTo(250 / 2.75, offset(15.0));
     }
