@@ -211,7 +211,7 @@ public final class MigrationPlan {
         return initialBatchSize;
     }
 
-    /** @return the smallest batch size, in rows (default 50) */
+    /** @return the smallest batch size, in rows (default 10) */
     public int minBatchSize() {
         return minBatchSize;
     }
