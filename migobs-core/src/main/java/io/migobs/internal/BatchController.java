@@ -50,7 +50,9 @@ package io.migobs.internal;
  *       per second) and never above 1.25× what the batches themselves do, one batch's speed times the batches
  *       in flight together (a pace the connections cannot reach means nothing). A batch is at most a tenth of a
  *       second of pace, so the load is spread evenly at the time scale the signals measure: a burst of commits
- *       is what a one-second latency or throughput window sees.
+ *       is what a one-second latency or throughput window sees. That tenth is rounded up to a whole row, never
+ *       down: batches paced a tenth of a second apart or more never put eleven in a one-second window, one batch
+ *       (10%) more than the pace.
  *       When the connection itself cannot keep the pace there is no idle time left to spread, and longer
  *       batches save their fixed cost: batches grow up to {@value #MAX_SLICE_SECONDS} s of pace, as far as the
  *       steering signals leave room for one batch more in a one-second window — a batch of s seconds lets the
@@ -204,11 +206,13 @@ public final class BatchController {
     /** The size of the next batch within [min, min(max, phaseMax)]. */
     public int next(int phaseMax) {
         int cap = phaseMax > 0 ? Math.min(max, phaseMax) : max;
-        double s = size;
-        if (pace > 0) {
-            s = Math.min(s, pace * slice);
+        double s = Math.round(size);
+        if (pace > 0 && pace * slice < s) {
+            // rounded up: a batch then carries at least the slice of the pace, and batches start at least a slice
+            // apart, so a one-second window never holds one batch more than the pace (10% at 0.1 s slices)
+            s = Math.ceil(pace * slice - 1e-9);
         }
-        return (int) Math.max(min, Math.min(cap, Math.round(s)));
+        return (int) Math.max(min, Math.min(cap, s));
     }
 
     public int size() {

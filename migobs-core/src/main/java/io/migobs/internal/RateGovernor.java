@@ -15,10 +15,19 @@ import java.time.Duration;
  * And a batch of fewer rows than the period allows, admitted mid-period, leaves permissions that the next batch
  * cannot fully use. The period is therefore the time one batch's rows take at the rate, never shorter than 1 ms
  * nor longer than {@value #MAX_PERIOD_SECONDS} s (a larger batch is admitted in parts): batches of a steady size
- * then start one per period, at exactly the rate, as smoothly as batches allow. The limiter is rebuilt when the
- * batch size or the rate moves that period by more than 2% (the controller keeps the size steady between its
- * readings, so this happens about once a second); a rebuilt limiter starts with a full period of permissions,
- * which the spacing below keeps from starting two batches back to back.
+ * then start one per period, as smoothly as batches allow. The limiter is rebuilt when the batch size or the rate
+ * moves that period by more than 2% (the controller keeps the size steady between its readings, so this happens
+ * about once a second); a rebuilt limiter starts with a full period of permissions.
+ *
+ * <p>The limiter bounds the long-run rate ({@value #CEILING}× the rate per period, so that it never adds a wait
+ * of its own to a steady stream of batches); the exact pace is a schedule on top of it: each batch is due one
+ * share of the rate ({@code rows / rate}) after the previous batch was due, or at once when it is already late
+ * (a slow batch earns no burst afterwards). Without it, a limiter's periods are aligned to its clock, not to the
+ * batches: a batch admitted late in one period and the next early in the following one run back to back, and a
+ * stream whose starts drift through the periods runs a few percent fast for seconds at a time — enough for a
+ * one-second window to hold one batch more than the rate, 10% at 0.1 s batches, which a latency signal near its
+ * SLO turns into a violation. The schedule is kept in due times, not actual starts, so a late wake-up does not
+ * slow every later batch: two starts are at least one share apart, less the lateness of the first one's wake-up.
  */
 public final class RateGovernor {
     private static final long MIN_PERIOD_NANOS = 1_000_000L;
@@ -30,9 +39,10 @@ public final class RateGovernor {
     private volatile AtomicRateLimiter limiter;
     private volatile double rate;
     private volatile long periodNanos;
-    private long lastStart = Long.MIN_VALUE / 2;
+    private long lastDue = Long.MIN_VALUE / 2;
     private long lastShare;
-    static final double SPACING = 0.98;
+    /** The limiter's permissions per period over the rate's share of it. */
+    static final double CEILING = 1.03;
 
     public RateGovernor(String name, TimeSource time, double rowsPerSecond) {
         this.name = name;
@@ -52,7 +62,7 @@ public final class RateGovernor {
     }
 
     private static int perPeriod(double rowsPerSecond, long period) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(rowsPerSecond * period / 1e9)));
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(CEILING * rowsPerSecond * period / 1e9)));
     }
 
     public double rate() {
@@ -72,22 +82,17 @@ public final class RateGovernor {
     }
 
     /**
-     * The limiter's periods are aligned to its clock, not to the batches: a batch admitted late in one period and
-     * the next one early in the following period run back to back, twice the rate for a moment (and a slightly
-     * late wake-up each time drifts every batch toward that). So, once its permits are granted, a batch also waits
-     * until {@value #SPACING} of the previous batch's share of the rate has passed since the previous start; the
-     * limiter still holds the long-run rate.
+     * Takes the next slot of the schedule for a batch of {@code rows} whose permits were granted: due one share of
+     * the rate after the previous batch was due, or now if that has passed.
      *
-     * @return how long to wait, once the permits are granted, before the batch starts, in nanoseconds
+     * @return how long to wait before the batch starts, in nanoseconds
      */
-    private synchronized long spacing() {
-        return Math.max(0, lastStart + lastShare - time.nanoTime());
-    }
-
-    /** Records the start of a batch of {@code rows}, after its permits were granted. */
-    private synchronized void started(int rows) {
-        lastStart = time.nanoTime();
-        lastShare = (long) (SPACING * rows / rate * 1e9);
+    private synchronized long schedule(int rows) {
+        long now = time.nanoTime();
+        long due = Math.max(now, lastDue + lastShare);
+        lastDue = due;
+        lastShare = (long) (rows / rate * 1e9);
+        return due - now;
     }
 
     /** Rebuilds the limiter when a batch of {@code rows} wants a period far from the current one. */
@@ -125,12 +130,11 @@ public final class RateGovernor {
             }
             left -= take;
         }
-        long gap = spacing();
+        long gap = schedule(rows);
         if (gap > 0) {
             time.sleepNanos(gap);
             waited += gap;
         }
-        started(rows);
         return waited;
     }
 }

@@ -159,6 +159,38 @@ class BatchControllerTest {
         assertThat(c.next(0)).isCloseTo((int) Math.round(c.pace() * BatchController.PACE_SLICE_SECONDS), offset(2));
     }
 
+    /**
+     * A paced batch carries at least the slice of the pace, rounded up: ten of them then start at least a second
+     * apart, and a one-second window never holds one batch more than the pace (rounded to the nearest row, a pace
+     * of 851 rows/s made 85-row batches 0.0999 s apart, and every few seconds a window held eleven: 10% over).
+     */
+    @Test
+    void aPacedBatchIsRoundedUpSoTheWindowNeverHoldsOneMoreThanThePace() {
+        int roundedDown = 0;
+        for (double reading = 1.80; reading < 1.895; reading += 0.01) {
+            BatchController d = new BatchController(500, 1, 100_000, 0.5);
+            d.start(0, 0);
+            long t = 0;
+            long done = 0;
+            for (int second = 0; second < 8; second++) {
+                int n = d.next(0);
+                for (int i = 0; i < 10; i++) {
+                    t += S / 10;
+                    done += n;
+                    d.progress(t, done);
+                    d.onBatch(n, S / 100, true, t, 1);
+                }
+                d.steer(INFLATION, reading, 1.9, 2.0, true, false, t, S, t);
+                d.endRound();
+            }
+            double carried = d.pace() * BatchController.PACE_SLICE_SECONDS;
+            roundedDown += carried - Math.floor(carried) < 0.5 ? 1 : 0;
+            assertThat(d.next(0)).as("batch at a pace of %.1f rows/s", d.pace())
+                    .isGreaterThanOrEqualTo((int) Math.ceil(carried - 1e-9));
+        }
+        assertThat(roundedDown).as("paces whose slice the nearest row would round down").isPositive();
+    }
+
     /** Connection-bound batches (20,000 rows/s a connection) for a second, then an inflation reading. */
     private void connectionBound(double reading) {
         for (int i = 0; i < 10; i++) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.migobs.TimeSource;
 import io.migobs.testing.ManualTimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,5 +103,34 @@ class RateGovernorTest {
         }
         assertThat(closest).isGreaterThanOrEqualTo((long) (0.9 * 85 / 852 * 1e9) - 1);
         assertThat(rowsDone / (time.elapsed().toNanos() / 1e9)).isCloseTo(845, Offset.offset(845 * 0.03));
+    }
+
+    /**
+     * Batches of 1,125 rows, a tenth of a second at 11,250 rows/s, while the rate moves between that and 3% less
+     * every ten batches (the limiter is rebuilt for each move). No one-second window may then hold more than ten
+     * batch starts: an eleventh is 10% more load than the rate in that window, which a latency signal near its SLO
+     * shows as a violation. (The limiter alone, whose periods are aligned to its own clock, let a stream drifting
+     * through them start batches 2% early for seconds after a rebuild: eleven starts within a second.)
+     */
+    @Test
+    void aSteadyStreamNeverStartsOneBatchMoreInASecondThanTheRate() throws InterruptedException {
+        ManualTimeSource time = new ManualTimeSource();
+        RateGovernor g = new RateGovernor("test", time, 11250);
+        List<Long> starts = new ArrayList<>();
+        int i = 0;
+        while (time.elapsed().compareTo(Duration.ofSeconds(120)) < 0) {
+            g.changeRate(i++ / 10 % 2 == 0 ? 11250 : 10930.5);
+            g.acquire(1125);
+            starts.add(time.nanoTime());
+            time.advance(Duration.ofMillis(55));
+        }
+        int most = 0;
+        for (int first = 0, last = 0; last < starts.size(); last++) {
+            while (starts.get(last) - starts.get(first) >= 1_000_000_000L) {
+                first++;
+            }
+            most = Math.max(most, last - first + 1);
+        }
+        assertThat(most).as("batch starts in the busiest one-second window").isEqualTo(10);
     }
 }

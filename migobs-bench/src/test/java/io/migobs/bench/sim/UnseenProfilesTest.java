@@ -17,12 +17,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tiny primary at high load, missed while a level reading just below target moved the pace the whole way up (a
  * window one batch short reads 10% low); y17 and s28, tiny primaries whose share falls to 540 and 450 rows/s, below
  * ten batches a second of the plan's old 50-row minimum batch, missed while that floor made every batch a tenth
- * of the window's rows (one batch more in a window read 10% over).
+ * of the window's rows (one batch more in a window read 10% over); z27, a tiny primary whose replica limits the pace
+ * just below its inflation target, missed while paced batches were rounded to the nearest row and the rate limiter
+ * let batches start 2% early for seconds (a one-second window then held eleven batches: 10% over).
  */
 class UnseenProfilesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"u04", "v06", "v28", "u11", "x10", "x00", "x13", "y17", "s28"})
+    @ValueSource(strings = {"u04", "v06", "v28", "u11", "x10", "x00", "x13", "y17", "s28", "z27"})
     void migobsMeetsTheGoal(String name) throws Exception {
         Profile p = Profile.load(Path.of("src/test/resources/unseen", name + ".csv"));
         List<Result> results = Bench.run(Model.DEFAULT, p, Bench.allStrategies());
