@@ -27,7 +27,8 @@ import java.time.Duration;
  * stream whose starts drift through the periods runs a few percent fast for seconds at a time — enough for a
  * one-second window to hold one batch more than the rate, 10% at 0.1 s batches, which a latency signal near its
  * SLO turns into a violation. The schedule is kept in due times, not actual starts, so a late wake-up does not
- * slow every later batch: two starts are at least one share apart, less the lateness of the first one's wake-up.
+ * slow every later batch: two starts are at least one share apart, less the lateness of the first one's wake-up;
+ * and a shorter batch after a longer one is held back until it commits a share after it (see {@link #schedule}).
  */
 public final class RateGovernor {
     private static final long MIN_PERIOD_NANOS = 1_000_000L;
@@ -41,6 +42,7 @@ public final class RateGovernor {
     private volatile long periodNanos;
     private long lastDue = Long.MIN_VALUE / 2;
     private long lastShare;
+    private int lastRows;
     /** The limiter's permissions per period over the rate's share of it. */
     static final double CEILING = 1.03;
 
@@ -83,15 +85,27 @@ public final class RateGovernor {
 
     /**
      * Takes the next slot of the schedule for a batch of {@code rows} whose permits were granted: due one share of
-     * the rate after the previous batch was due, or now if that has passed.
+     * the rate after the previous batch was due, or now if that has passed. What a window of the database's load
+     * sees is commits, not starts: a batch shorter than the previous one (the pace was cut) commits sooner after
+     * its start, so it also waits until it would commit one share after the previous batch committed (its work
+     * estimated as the previous batch's, from its due time to now, in proportion to the rows). When the batches
+     * are slower than the rate that wait has already passed.
      *
      * @return how long to wait before the batch starts, in nanoseconds
      */
     private synchronized long schedule(int rows) {
         long now = time.nanoTime();
+        long share = (long) (rows / rate * 1e9);
         long due = Math.max(now, lastDue + lastShare);
+        if (rows < lastRows && now > lastDue) {
+            // a shorter batch commits sooner after its start: start it so that it commits a share after the
+            // previous one did, its work taken as the previous batch's in proportion to its rows
+            long previousWork = now - lastDue;
+            due = Math.max(due, now - (long) ((double) previousWork * rows / lastRows) + share);
+        }
         lastDue = due;
-        lastShare = (long) (rows / rate * 1e9);
+        lastShare = share;
+        lastRows = rows;
         return due - now;
     }
 

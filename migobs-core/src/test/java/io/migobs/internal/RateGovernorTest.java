@@ -133,4 +133,31 @@ class RateGovernorTest {
         }
         assertThat(most).as("batch starts in the busiest one-second window").isEqualTo(10);
     }
+
+    /**
+     * A cut of the pace makes the next batch shorter: started one share after the previous one, it would commit
+     * 6.5 ms sooner than a share after it (its work is shorter), and a one-second window could again hold eleven
+     * commits. Every commit comes at least one share of its own batch after the previous commit.
+     */
+    @Test
+    void aShorterBatchAfterACutCommitsAShareAfterThePreviousOne() throws InterruptedException {
+        ManualTimeSource time = new ManualTimeSource();
+        RateGovernor g = new RateGovernor("test", time, 4938.3);
+        long previousCommit = Long.MIN_VALUE;
+        long tightest = Long.MAX_VALUE;
+        for (int i = 0; i < 40; i++) {
+            double rate = i < 20 ? 4938.3 : 4288.8;
+            int rows = (int) Math.ceil(rate * 0.1);
+            g.changeRate(rate);
+            g.acquire(rows);
+            Duration work = Duration.ofNanos((long) ((0.005 + rows / 10_000.0) * 1e9)); // 10,000 rows/s a connection
+            time.advance(work);
+            long commit = time.nanoTime();
+            if (previousCommit != Long.MIN_VALUE) {
+                tightest = Math.min(tightest, commit - previousCommit - (long) (rows / rate * 1e9));
+            }
+            previousCommit = commit;
+        }
+        assertThat(tightest).as("commit gap less the batch's share, ns, at its tightest").isGreaterThanOrEqualTo(-1);
+    }
 }
