@@ -123,9 +123,11 @@ public final class RateGovernor {
     }
 
     /**
-     * Reserves {@code rows} permits and waits for them on the time source.
+     * Reserves {@code rows} permits and waits for them on the time source, then for the batch's slot in the
+     * schedule. Thread-safe: workers sharing a run take successive slots.
      *
      * @return nanoseconds waited
+     * @throws InterruptedException if interrupted while waiting
      */
     public long acquire(int rows) throws InterruptedException {
         AtomicRateLimiter l = fit(rows);
