@@ -23,7 +23,7 @@ class SteeringTest {
         Gate l = plan.gates().get(0);
         assertThat(l.yellowThreshold()).isEqualTo(5);
         assertThat(l.redThreshold()).isEqualTo(30);
-        assertThat(l.targetValue()).isEqualTo(0.5);
+        assertThat(l.targetValue()).isEqualTo(0.3);
         Gate i = plan.gates().get(1);
         assertThat(i.yellowThreshold()).isEqualTo(2.0);
         assertThat(i.redThreshold()).isEqualTo(4.0);
