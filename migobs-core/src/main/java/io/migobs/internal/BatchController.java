@@ -333,8 +333,10 @@ public final class BatchController {
         } else if (accumulating && hasPrev && value > 0 && t.value > 0) {
             long fromT = t.obs - Math.round(t.value * 1e9);
             long toT = observedNanos - Math.round(value * 1e9);
-            long applied = toT >= fromT ? rowsAt(toT) - rowsAt(fromT) : -1;
-            double apply = applied >= 0 && rowsAt(fromT) >= 0 ? applied / span
+            long fromRows = rowsAt(fromT);
+            long toRows = rowsAt(toT);
+            long applied = toT >= fromT ? toRows - fromRows : -1;
+            double apply = applied >= 0 && fromRows >= 0 ? applied / span
                     : before * (1 - Math.min(slope, 1 - MAX_CUT));
             // the rows a reading says were applied are known only to a batch (a batch commits at once): over one
             // interval that is a batch per interval of noise (±10% at 0.1 s batches), which the pace would follow.
@@ -342,15 +344,14 @@ public final class BatchController {
             if (t.prevObs != Long.MIN_VALUE && t.prevValue > 0) {
                 long from2 = t.prevObs - Math.round(t.prevValue * 1e9);
                 long a = rowsAt(from2);
-                long b = rowsAt(toT);
-                if (a >= 0 && b >= a && toT > from2) {
-                    double apply2 = (b - a) / ((observedNanos - t.prevObs) / 1e9);
+                if (a >= 0 && toRows >= a && toT > from2) {
+                    double apply2 = (toRows - a) / ((observedNanos - t.prevObs) / 1e9);
                     if (apply >= NOISE * apply2 && apply * NOISE <= apply2) {
                         apply = apply2;
                     }
                 }
             }
-            if (rowsAt(fromT) >= 0 && completionsBetween(fromT, toT) < SPAN_COMMITS) {
+            if (fromRows >= 0 && completionsBetween(fromT, toT) < SPAN_COMMITS) {
                 // no commit between where the replica was at the last reading and where it is now: it is still on
                 // the same batch, and "none applied" is the quantization; widen the span over older busy readings
                 // until it holds a commit
@@ -363,7 +364,7 @@ public final class BatchController {
                     if (a < 0 || from > toT) {
                         break;
                     }
-                    apply = (rowsAt(toT) - a) / ((observedNanos - t.olderObs[i]) / 1e9);
+                    apply = (toRows - a) / ((observedNanos - t.olderObs[i]) / 1e9);
                     if (completionsBetween(from, toT) >= SPAN_COMMITS) {
                         break;
                     }
