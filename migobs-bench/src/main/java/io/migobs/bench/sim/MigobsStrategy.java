@@ -55,8 +55,9 @@ public final class MigobsStrategy implements Strategy {
                     nextTrace = sim.nanoTime() + 1_000_000_000L;
                     io.migobs.ProgressSnapshot p = run.progress();
                     trace.printf(java.util.Locale.ROOT, "TRACE t=%.2f lag=%.2f infl=%.3f s_lag=%.2f s_infl=%.3f"
-                            + " rate_limit=%.0f batch=%d state=%s%n", sim.seconds(), sim.lag(), sim.inflation(),
-                            sim.sampledLag(), sim.sampledInflation(), p.rateLimit(), b.size(), p.state());
+                            + " rate_limit=%.0f batch=%d state=%s rows_done=%d%n", sim.seconds(), sim.lag(),
+                            sim.inflation(), sim.sampledLag(), sim.sampledInflation(), p.rateLimit(), b.size(),
+                            p.state(), sim.model().rows() - sim.remainingRows());
                 }
                 long n = Math.min(b.size(), sim.remainingRows());
                 sim.batch(n);

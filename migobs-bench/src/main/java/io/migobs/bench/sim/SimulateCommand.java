@@ -31,7 +31,7 @@ public final class SimulateCommand {
             "  --lag-red-s S           lag red line [30]",
             "  --inflation-red X       latency-inflation red line [4.0]",
             "  --max-s S               simulated time limit per strategy [86400]",
-            "  --trace true            print the migobs run's pace once per simulated second");
+            "  --trace true            print the migobs run's signals, pace and rows done once per simulated second");
 
     private SimulateCommand() {
     }

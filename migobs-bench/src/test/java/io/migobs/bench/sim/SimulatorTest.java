@@ -108,6 +108,30 @@ class SimulatorTest {
     }
 
     @Test
+    void theTraceShowsTheRunOncePerSimulatedSecondWithItsProgress() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("steady", ".csv");
+        java.nio.file.Files.write(f, List.of(Profile.HEADER, "0,8000,30000,0.4"));
+        String out = simulate("--profile", f.toString(), "--rows", "100000", "--strategies", "migobs", "--trace",
+                "true");
+        java.nio.file.Files.delete(f);
+        List<String> trace = out.lines().filter(l -> l.startsWith("TRACE ")).toList();
+        assertThat(trace).hasSizeGreaterThan(5).allMatch(l -> l.matches("TRACE t=[0-9.]+ lag=[0-9.]+ infl=[0-9.]+"
+                + " s_lag=[0-9.]+ s_infl=[0-9.]+ rate_limit=[0-9]+ batch=[0-9]+ state=[A-Z]+ rows_done=[0-9]+"));
+        double lastT = -1;
+        long lastRows = -1;
+        for (String l : trace) {
+            double t = Double.parseDouble(l.replaceAll(".* t=([0-9.]+) .*", "$1"));
+            long rows = Long.parseLong(l.replaceAll(".* rows_done=([0-9]+)$", "$1"));
+            assertThat(t).as("one line per simulated second: %s", l).isGreaterThanOrEqualTo(lastT + 1);
+            assertThat(rows).as("progress never goes back: %s", l).isGreaterThanOrEqualTo(lastRows)
+                    .isLessThan(100_000);
+            lastT = t;
+            lastRows = rows;
+        }
+        assertThat(lastRows).as("the run moved").isGreaterThan(0);
+    }
+
+    @Test
     void badFlagsAreUsageErrors() throws Exception {
         assertThat(SimulateCommand.run(new String[] {"--rows", "many"}, new PrintStream(new ByteArrayOutputStream())))
                 .isEqualTo(2);
