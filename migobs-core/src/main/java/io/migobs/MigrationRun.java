@@ -141,6 +141,8 @@ public final class MigrationRun implements AutoCloseable {
     private Verdict verdict;
     private String readDetail;
     private long readAgeNanos;
+    /** The wall-clock observation time of the last reading, or {@link Long#MIN_VALUE} for the run's own signals. */
+    private long readObservedMillis = Long.MIN_VALUE;
 
     private MigrationRun(Builder b) {
         this.plan = b.plan;
@@ -780,7 +782,8 @@ public final class MigrationRun implements AutoCloseable {
             if (g.hasTarget() && t.valid(v)) {
                 steered = true;
                 controller.steer(t, v, t.target(), t.yellow(), g.direction() == Gate.Direction.ABOVE,
-                        g.signal() == plan.replicaLag(), now - readAgeNanos, g.sampleInterval().toNanos(), now);
+                        g.signal() == plan.replicaLag(), t.observedNanos(now, readAgeNanos, readObservedMillis),
+                        g.sampleInterval().toNanos(), now);
             }
             freshBad |= after != GateState.GREEN;
             if (before != after) {
@@ -842,6 +845,7 @@ public final class MigrationRun implements AutoCloseable {
     /** Reads a signal with the gate's timeout and staleness bound; NaN (and {@link #readDetail}) on failure. */
     private double readSignal(Signal s, Gate gate) {
         readAgeNanos = 0;
+        readObservedMillis = Long.MIN_VALUE;
         if (s == RunStatSignal.ERROR_RATE) {
             readDetail = null;
             return errorCount == 0 ? 0 : (double) errorFailures / errorCount;
@@ -889,6 +893,7 @@ public final class MigrationRun implements AutoCloseable {
             }
         }
         readAgeNanos = Math.max(0, (time.wallTimeMillis() - r.observedAtMillis()) * 1_000_000L);
+        readObservedMillis = r.observedAtMillis();
         double v = r.value();
         boolean valid = !Double.isNaN(v) && !Double.isInfinite(v) && (v >= 0 || (gate != null && gate.allowsNegative()));
         readDetail = valid ? null : "signal '" + s.name() + "' returned " + v;

@@ -105,12 +105,103 @@ class SteeringTest {
         }
     }
 
+    @Test
+    void aGateReadMoreOftenThanAnotherDoesNotDecideThePaceAlone() {
+        // inflation sits at its target (read once a second, it holds the pace); the lag is zero and read four times a
+        // second, each reading a fresh "the limit is higher". The pace is the smallest of every gate's latest
+        // proposal, not of the gates read last: it must not grow between the inflation's readings.
+        ScriptedSignal inflation = ScriptedSignal.named("inflation", "ratio").values(1.0);
+        ScriptedSignal lag = ScriptedSignal.named("lag", "seconds").values(0);
+        MigrationPlan plan = MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 10, 100_000)
+                .replicaLag(lag)
+                .gate(Gate.builder("replica.lag", lag).yellowAbove(5).target(0.3)
+                        .sampleInterval(Duration.ofMillis(250)).build())
+                .gate(Gate.builder("latency.inflation", inflation).yellowAbove(2).target(1.9).build())
+                .build();
+        try (MigrationRun run = MigrationRun.builder(plan).timeSource(time).start()) {
+            paceAfter(run, 2);
+            inflation.set(1.9);
+            double held = paceAfter(run, 2);
+            double min = held;
+            double max = held;
+            for (int i = 0; i < 20; i++) {
+                double p = paceAfterMillis(run, 250);
+                min = Math.min(min, p);
+                max = Math.max(max, p);
+            }
+            assertThat(max).as("pace between %s and %s rows/s", min, max).isLessThan(held * 1.25);
+            assertThat(min).isGreaterThan(held * 0.75);
+        }
+    }
+
+    @Test
+    void aReadingReadAgainIsTheSameReadingNotANewOneAMillisecondLater() {
+        // a heartbeat observed once a second, read four times a second by a clock that is not on whole
+        // milliseconds: each re-read finds the same observation with an age rounded differently. Taken as a new
+        // reading a millisecond after the last, it measured the replica's apply rate over that millisecond —
+        // nothing — and sent the pace to its floor.
+        long start = time.wallTimeMillis();
+        Signal heartbeat = new Signal() {
+            @Override
+            public String name() {
+                return "lag";
+            }
+
+            @Override
+            public String unit() {
+                return "seconds";
+            }
+
+            @Override
+            public double read() {
+                throw new UnsupportedOperationException("sampled with its observation time");
+            }
+
+            @Override
+            public Reading sample(TimeSource t) {
+                long observed = t.wallTimeMillis() / 1000 * 1000;
+                // caught up for three seconds, then busy, a tenth of a second behind
+                return new Reading(observed - start < 3000 ? 0 : 0.1, observed);
+            }
+        };
+        ScriptedSignal inflation = ScriptedSignal.named("inflation", "ratio").values(1.0);
+        MigrationPlan plan = MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 10, 100_000)
+                .replicaLag(heartbeat)
+                .gate(Gate.builder("replica.lag", heartbeat).yellowAbove(5).target(0.3)
+                        .sampleInterval(Duration.ofMillis(250)).build())
+                .gate(Gate.builder("latency.inflation", inflation).yellowAbove(2).target(1.9).build())
+                .build();
+        try (MigrationRun run = MigrationRun.builder(plan).timeSource(time).start()) {
+            double before = paceAfterMillis(run, 2900, Duration.ofNanos(10_300_000));
+            double min = before;
+            for (int i = 0; i < 40; i++) {
+                min = Math.min(min, paceAfterMillis(run, 250, Duration.ofNanos(10_300_000)));
+            }
+            assertThat(min).as("pace before the replica got busy: %s rows/s", before).isGreaterThan(before * 0.5);
+        }
+    }
+
     /** Runs batches of 10 ms for {@code seconds} of manual time; returns the rate limit then. */
     private double paceAfter(MigrationRun run, int seconds) {
         long end = time.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         while (time.nanoTime() < end && run.hasNext()) {
             Batch b = run.nextBatch();
             time.advance(Duration.ofMillis(10));
+            b.complete(b.size());
+        }
+        return run.progress().rateLimit();
+    }
+
+    private double paceAfterMillis(MigrationRun run, long millis) {
+        return paceAfterMillis(run, millis, Duration.ofMillis(10));
+    }
+
+    /** Runs batches of {@code perBatch} for {@code millis} of manual time; returns the rate limit then. */
+    private double paceAfterMillis(MigrationRun run, long millis, Duration perBatch) {
+        long end = time.nanoTime() + Duration.ofMillis(millis).toNanos();
+        while (time.nanoTime() < end && run.hasNext()) {
+            Batch b = run.nextBatch();
+            time.advance(perBatch);
             b.complete(b.size());
         }
         return run.progress().rateLimit();

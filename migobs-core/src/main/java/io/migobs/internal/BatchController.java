@@ -46,7 +46,12 @@ package io.migobs.internal;
  *       pace grows, from one initial batch per second, by 2× per reading until some signal first reads near its
  *       target (slow start: the limit is unknown), by at most 1.5× per reading after. While a gate reads beyond
  *       yellow the pace never grows.</li>
- *   <li>The pace is the minimum over the steering gates, never below the floor (a tenth of the minimum batch size
+ *   <li>The pace is the minimum over every steering gate's latest proposal — not only over the gates read in
+ *       this round: gates read at different times (other intervals, other ages) must not let the one read last
+ *       decide alone (a lag read four times a second grew the pace past the inflation's limit between its
+ *       readings). A proposal counts for {@value #STALE_INTERVALS} of its gate's sample intervals; after that the
+ *       gate has stopped steering (its reads fail, or it is not in the phase) and the others decide. The pace is
+ *       never below the floor (a tenth of the minimum batch size
  *       per second) and never above 1.25× what the batches themselves do, one batch's speed times the batches
  *       in flight together (a pace the connections cannot reach means nothing). A batch is at most a tenth of a
  *       second of pace, so the load is spread evenly at the time scale the signals measure: a burst of commits
@@ -134,6 +139,11 @@ public final class BatchController {
      * still on the same batch.
      */
     static final int SPAN_COMMITS = 1;
+    /**
+     * A gate's last proposal counts in the pace for this many of its sample intervals after it was made: longer, and
+     * a gate that stopped steering (no longer in the phase, its reads failing) would hold the pace forever.
+     */
+    static final int STALE_INTERVALS = 3;
     private static final int HISTORY = 2048;
     private static final long HISTORY_SPACING_NANOS = 10_000_000L;
 
@@ -171,6 +181,10 @@ public final class BatchController {
     private long baseTime = Long.MIN_VALUE;
     private long baseRows;
     private final java.util.IdentityHashMap<Object, Track> tracks = new java.util.IdentityHashMap<>();
+    private Track[] trackList = new Track[4];
+    private int trackCount;
+    private boolean roundFresh;
+    private long roundNow = Long.MIN_VALUE;
 
     /** What the controller remembers of one steering gate. */
     private static final class Track {
@@ -183,6 +197,12 @@ public final class BatchController {
         final long[] olderObs = new long[SPAN_READINGS];
         final double[] olderValue = new double[SPAN_READINGS];
         int older;
+        /** The pace this gate proposed at its last fresh reading (NaN before one), and what came with it. */
+        double proposal = Double.NaN;
+        boolean room;
+        double headroom;
+        long proposedAt;
+        long interval;
 
         void remember(long obs, double value) {
             System.arraycopy(olderObs, 0, olderObs, 1, SPAN_READINGS - 1);
@@ -300,7 +320,15 @@ public final class BatchController {
      */
     public void steer(Object key, double value, double target, double yellow, boolean above, boolean accumulating,
             long observedNanos, long intervalNanos, long now) {
-        Track t = tracks.computeIfAbsent(key, k -> new Track());
+        Track t = tracks.get(key);
+        if (t == null) {
+            t = new Track();
+            tracks.put(key, t);
+            if (trackCount == trackList.length) {
+                trackList = java.util.Arrays.copyOf(trackList, trackCount * 2);
+            }
+            trackList[trackCount++] = t;
+        }
         if (observedNanos <= t.obs) {
             return; // the same reading again: nothing new
         }
@@ -396,8 +424,8 @@ public final class BatchController {
         }
         boolean room = accumulating ? value <= target
                 : above ? value <= ROOM * target : value >= target / ROOM;
-        roundRoomy &= room;
-        roundHeadroom = Math.min(roundHeadroom, headroom(t, value, target, above, accumulating));
+        t.room = room;
+        t.headroom = headroom(t, value, target, above, accumulating);
         roundNewestObs = Math.max(roundNewestObs, observedNanos);
         if (t.obs != Long.MIN_VALUE) {
             t.remember(t.obs, t.value);
@@ -406,7 +434,11 @@ public final class BatchController {
         t.prevValue = t.value;
         t.obs = observedNanos;
         t.value = value;
-        roundPace = Math.min(roundPace, proposal);
+        t.proposal = proposal;
+        t.proposedAt = now;
+        t.interval = intervalNanos;
+        roundFresh = true;
+        roundNow = Math.max(roundNow, now);
     }
 
     /**
@@ -435,6 +467,19 @@ public final class BatchController {
 
     /** Ends a round of readings: the pace becomes the smallest proposal (if any). */
     public void endRound() {
+        if (roundFresh) {
+            // every steering gate's latest proposal, not only those of the gates read in this round: gates read at
+            // different times (other intervals, other ages) must not let the one read last decide alone
+            for (int i = 0; i < trackCount; i++) {
+                Track k = trackList[i];
+                if (Double.isNaN(k.proposal) || roundNow - k.proposedAt > STALE_INTERVALS * k.interval) {
+                    continue; // no reading yet, or the gate has not steered for a while (no longer read, failing)
+                }
+                roundPace = Math.min(roundPace, k.proposal);
+                roundRoomy &= k.room;
+                roundHeadroom = Math.min(roundHeadroom, k.headroom);
+            }
+        }
         if (roundPace != Double.POSITIVE_INFINITY) {
             // a pace beyond what the connections do means nothing: keep it within reach of the batches' speed
             // times the batches that ran together (workers sharing the run)
@@ -455,6 +500,7 @@ public final class BatchController {
         roundRoomy = true;
         roundHeadroom = Double.POSITIVE_INFINITY;
         roundNewestObs = Long.MIN_VALUE;
+        roundFresh = false;
     }
 
     /** The pace from steering in rows per second, or 0 when no gate steers. */

@@ -23,6 +23,8 @@ public final class GateTracker {
     private long nextSampleAt = Long.MIN_VALUE;
     private boolean earlyRead;
     private boolean noAlign;
+    private long observedMillis = Long.MIN_VALUE;
+    private long observedNanos;
     private double baseline = Double.NaN;
 
     public GateTracker(Gate gate) {
@@ -166,6 +168,24 @@ public final class GateTracker {
      * @param intervalNanos the gate's sample interval
      * @param ageNanos the reading's age (0 when unknown)
      */
+    /**
+     * When the last reading was observed, on the run's clock: {@code now - ageNanos}, except that a reading with the
+     * same wall-clock observation time as the previous one (a source read again before it observed anew) gets the
+     * same time as before. Its age is measured in whole milliseconds against a clock that is not, so computed anew
+     * the same observation would move by up to a millisecond, and read as a new reading a millisecond after the
+     * last.
+     *
+     * @param observedMillis the reading's wall-clock observation time, or {@link Long#MIN_VALUE} when it has none
+     *        (the run's own statistics, observed when read)
+     */
+    public long observedNanos(long now, long ageNanos, long observedMillis) {
+        if (observedMillis == Long.MIN_VALUE || observedMillis != this.observedMillis) {
+            this.observedMillis = observedMillis;
+            this.observedNanos = now - ageNanos;
+        }
+        return observedNanos;
+    }
+
     public void scheduleNext(long now, long intervalNanos, long ageNanos) {
         // an early read, read when due, finds a reading about as old as the read is late; one much older means the
         // source's timestamps are offset (its clock is behind), and aligning would only read it more often

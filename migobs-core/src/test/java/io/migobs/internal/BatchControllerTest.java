@@ -70,6 +70,22 @@ class BatchControllerTest {
     }
 
     @Test
+    void everyGatesLatestProposalHoldsThePaceUntilThreeOfItsIntervalsHavePassed() {
+        c.start(0, 0);
+        second(10, 50, 0.005);
+        inflationReading(1.9); // at its target: hold the 500 rows/s it saw
+        assertThat(c.pace()).isCloseTo(500, offset(1.0));
+        for (int s = 2; s <= 4; s++) {
+            second(10, 50, 0.005);
+            lagReading(0); // read alone, the lag would grow the pace; the inflation's proposal still holds it
+            assertThat(c.pace()).as("second %s", s).isCloseTo(500, offset(1.0));
+        }
+        second(10, 50, 0.005);
+        lagReading(0); // the inflation has not been read for four intervals: its proposal no longer counts
+        assertThat(c.pace()).isCloseTo(750, offset(1.0));
+    }
+
+    @Test
     void aLevelReadingGrowsThePaceByAtMostTargetOverValue() {
         c.start(0, 0);
         inflationReading(1.0);
