@@ -28,12 +28,13 @@ package io.migobs.internal;
  *       whatever the level. Its meaning gives the apply rate directly: between two readings with the replica
  *       busy (lag above zero at both), the replica applied exactly the rows the run committed between
  *       {@code observed₁ − lag₁} and {@code observed₂ − lag₂}. That count is known to a batch (a batch commits
- *       at once), so it is taken over the last two busy intervals unless the last one alone differs by more than
- *       that noise ({@value #NOISE}×, either way: a stalling or recovering replica is believed at once). When the
- *       replica got through no commit at all since the last reading (it is slower than one batch per interval:
- *       the lag moved between the same two commits), the span reaches back over older busy readings to one that
- *       holds a commit: "none applied" there is the quantization, not a replica at a standstill (read as one, it
- *       once sent the pace to its floor and a 10-row batch waited 10 s for its permits). The
+ *       at once), so it is taken over older busy readings back to {@value #LONG_SPAN_SECONDS} s (two one-second
+ *       intervals, eight at four readings a second) unless the last span alone differs by more than that noise
+ *       ({@value #NOISE}× either way, and a batch over its own length: a stalling or recovering replica is believed
+ *       at once). When the replica got through no commit at all since the last reading (it is slower than one batch
+ *       per interval: the lag moved between the same two commits, or it is on the first batch after it caught up),
+ *       the longer span decides: "none applied" there is the quantization, not a replica at a standstill (read as
+ *       one, it once sent the pace to its floor and a 10-row batch waited 10 s for its permits). The
  *       pace is that apply rate scaled to move the lag toward the target within three dead times,
  *       {@code pace = apply / (1 − s)} with the wanted slope
  *       {@code s = (target − lag') / (3 D)} bounded to [−0.5, 0.3], where {@code lag'} is the lag extrapolated along
@@ -45,7 +46,9 @@ package io.migobs.internal;
  *   <li>A reading at zero (or a lag that was zero at the previous reading) says only that the limit is higher: the
  *       pace grows, from one initial batch per second, by 2× per reading until some signal first reads near its
  *       target (slow start: the limit is unknown), by at most 1.5× per reading after. While a gate reads beyond
- *       yellow the pace never grows.</li>
+ *       yellow the pace never grows: it is at most what ran in the interval before the reading, or the pace when
+ *       fewer than {@value #DENSE} batches ran in it (read often at a slow pace, an interval may hold none, and a
+ *       measured zero sent the pace to its floor).</li>
  *   <li>The pace is the minimum over every steering gate's latest proposal — not only over the gates read in
  *       this round: gates read at different times (other intervals, other ages) must not let the one read last
  *       decide alone (a lag read four times a second grew the pace past the inflation's limit between its
@@ -133,12 +136,19 @@ public final class BatchController {
     /** The steepest fall of the lag steering wants while the lag (extrapolated) is beyond yellow: pace = apply / 5. */
     static final double DRAIN_SLOPE = -4;
     /** Older readings a lag track remembers, to widen an apply-rate span that holds no commit. */
-    static final int SPAN_READINGS = 10;
+    static final int SPAN_READINGS = 40;
     /**
      * Commits an apply-rate span must hold: a span without one reads as nothing applied when the replica is only
      * still on the same batch.
      */
     static final int SPAN_COMMITS = 1;
+    /** The span, in seconds of readings, over which the replica's apply rate is measured unless it changed at once. */
+    static final double LONG_SPAN_SECONDS = 2;
+    /**
+     * Two replica positions ({@code observed − lag}) this close are the same: a reading's observation time is a
+     * whole millisecond, so a replica that did not move can appear to have moved back by up to that much.
+     */
+    static final long POSITION_JITTER_NANOS = 2_000_000L;
     /**
      * A gate's last proposal counts in the pace for this many of its sample intervals after it was made: longer, and
      * a gate that stopped steering (no longer in the phase, its reads failing) would hold the pace forever.
@@ -359,45 +369,7 @@ public final class BatchController {
                 proposal = before * Math.max(MAX_CUT, target <= 0 ? 0 : value / target);
             }
         } else if (accumulating && hasPrev && value > 0 && t.value > 0) {
-            long fromT = t.obs - Math.round(t.value * 1e9);
-            long toT = observedNanos - Math.round(value * 1e9);
-            long fromRows = rowsAt(fromT);
-            long toRows = rowsAt(toT);
-            long applied = toT >= fromT ? toRows - fromRows : -1;
-            double apply = applied >= 0 && fromRows >= 0 ? applied / span
-                    : before * (1 - Math.min(slope, 1 - MAX_CUT));
-            // the rows a reading says were applied are known only to a batch (a batch commits at once): over one
-            // interval that is a batch per interval of noise (±10% at 0.1 s batches), which the pace would follow.
-            // Over two busy intervals it is half that; a change beyond the noise is believed at once.
-            if (t.prevObs != Long.MIN_VALUE && t.prevValue > 0) {
-                long from2 = t.prevObs - Math.round(t.prevValue * 1e9);
-                long a = rowsAt(from2);
-                if (a >= 0 && toRows >= a && toT > from2) {
-                    double apply2 = (toRows - a) / ((observedNanos - t.prevObs) / 1e9);
-                    if (apply >= NOISE * apply2 && apply * NOISE <= apply2) {
-                        apply = apply2;
-                    }
-                }
-            }
-            if (fromRows >= 0 && completionsBetween(fromT, toT) < SPAN_COMMITS) {
-                // no commit between where the replica was at the last reading and where it is now: it is still on
-                // the same batch, and "none applied" is the quantization; widen the span over older busy readings
-                // until it holds a commit
-                for (int i = 0; i < t.older; i++) {
-                    if (t.olderValue[i] <= 0) {
-                        break;
-                    }
-                    long from = t.olderObs[i] - Math.round(t.olderValue[i] * 1e9);
-                    long a = rowsAt(from);
-                    if (a < 0 || from > toT) {
-                        break;
-                    }
-                    apply = (toRows - a) / ((observedNanos - t.olderObs[i]) / 1e9);
-                    if (completionsBetween(from, toT) >= SPAN_COMMITS) {
-                        break;
-                    }
-                }
-            }
+            double apply = applyRate(t, observedNanos, value, span, before, slope);
             double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
             // beyond yellow every second counts: drain as fast as a fifth of the apply rate lets it
             double steepest = !Double.isNaN(yellow) && predicted > yellow ? DRAIN_SLOPE : SETTLE_SLOPE;
@@ -420,7 +392,10 @@ public final class BatchController {
             proposal = seen * Math.max(MAX_CUT, target / value);
         }
         if (above ? value > yellow : value < yellow) {
-            proposal = Math.min(proposal, before); // never faster while the gate reads beyond yellow
+            // never faster while the gate reads beyond yellow: than what ran, or, when too few batches ran in the
+            // interval to measure it (a slow pace read often), than the pace (a measured zero would be the
+            // quantization, and would send the pace to its floor)
+            proposal = Math.min(proposal, dense || pace <= 0 ? before : Math.max(before, pace));
         }
         boolean room = accumulating ? value <= target
                 : above ? value <= ROOM * target : value >= target / ROOM;
@@ -439,6 +414,92 @@ public final class BatchController {
         t.interval = intervalNanos;
         roundFresh = true;
         roundNow = Math.max(roundNow, now);
+    }
+
+    /**
+     * The replica's apply rate, from the rows the run committed between where the replica was at earlier readings
+     * and where it is now (a heartbeat lag puts the replica at {@code observed − lag}). Those rows are known only to a
+     * batch — a batch commits at once — so the count over a span is off by up to a batch: over the last reading's
+     * span alone that is a batch per interval of noise (±10% at 0.1 s batches and one-second readings, ±80% at 0.2 s
+     * batches and readings four times a second), which the pace would follow. So the rate is taken over a span
+     * reaching back over older busy readings to {@value #LONG_SPAN_SECONDS} s (and a commit), and the last span
+     * alone is believed only when it differs from that by more than both the noise ratio ({@value #NOISE}×, either
+     * way) and a batch over its own length: a stalling or recovering replica is believed at once. When the last
+     * span holds no commit the replica is still on the same batch ("none applied" is the quantization): the longer
+     * span decides, and it may start at a reading that found the replica caught up (all rows committed before that
+     * reading were applied by then) rather than finding no busy reading and measuring nothing — but no faster than
+     * the batch the replica is on (the one committed at its position) in the time since a reading first found it
+     * there: a bound that tightens with every reading of a stall, and the only measure when the stall outlasts the
+     * readings remembered. Two positions within {@value #POSITION_JITTER_NANOS} ns are the same.
+     */
+    private double applyRate(Track t, long observedNanos, double value, double span, double before, double slope) {
+        long fromT = t.obs - Math.round(t.value * 1e9);
+        long toT = observedNanos - Math.round(value * 1e9);
+        if (fromT > toT && fromT - toT <= POSITION_JITTER_NANOS) {
+            fromT = toT; // the same position: observation times are whole milliseconds
+        }
+        long fromRows = rowsAt(fromT);
+        long toRows = rowsAt(toT);
+        if (fromRows < 0 || toT < fromT) {
+            return before * (1 - Math.min(slope, 1 - MAX_CUT));
+        }
+        double shortApply = (toRows - fromRows) / span;
+        int shortCommits = completionsBetween(fromT, toT);
+        // a longer span, back over older busy readings, until it covers LONG_SPAN_SECONDS and holds a commit; a
+        // reading that found the replica caught up may start it when no busy one gives a commit
+        double longApply = Double.NaN;
+        double longSpan = span;
+        int longCommits = shortCommits;
+        long longFromRows = fromRows;
+        for (int i = 0; i < t.older; i++) {
+            boolean caughtUp = t.olderValue[i] <= 0;
+            if (caughtUp && longCommits >= SPAN_COMMITS) {
+                break;
+            }
+            long from = t.olderObs[i] - Math.round(t.olderValue[i] * 1e9);
+            if (from > toT && from - toT <= POSITION_JITTER_NANOS) {
+                from = toT;
+            }
+            long a = rowsAt(from);
+            if (a < 0 || from > toT) {
+                break;
+            }
+            longSpan = (observedNanos - t.olderObs[i]) / 1e9;
+            longApply = (toRows - a) / longSpan;
+            longCommits = completionsBetween(from, toT);
+            longFromRows = a;
+            if (caughtUp || (longSpan >= LONG_SPAN_SECONDS - 1e-9 && longCommits >= SPAN_COMMITS)) {
+                break;
+            }
+        }
+        if (Double.isNaN(longApply)) {
+            return shortApply;
+        }
+        if (shortCommits < SPAN_COMMITS) {
+            // the replica is still on the same batch: "none applied" is the quantization. But it has been on that
+            // batch (committed at its position) since at least the first reading that found it there, and it
+            // cannot be applying faster than that batch in that time: a bound that tightens with every reading of
+            // a stall, and the only measure when no span within memory holds a commit
+            long since = t.obs;
+            for (int i = 0; i < t.older; i++) {
+                long from = t.olderObs[i] - Math.round(t.olderValue[i] * 1e9);
+                if (t.olderValue[i] <= 0 || Math.abs(from - toT) > POSITION_JITTER_NANOS) {
+                    break;
+                }
+                since = t.olderObs[i];
+            }
+            double onIt = (observedNanos - since) / 1e9;
+            long batchRows = rowsAt(toT + POSITION_JITTER_NANOS) - rowsAt(toT - POSITION_JITTER_NANOS);
+            double bound = onIt > 0 && batchRows > 0 ? batchRows / onIt : Double.POSITIVE_INFINITY;
+            double measured = longCommits >= SPAN_COMMITS ? longApply : Double.POSITIVE_INFINITY;
+            double r = Math.min(measured, bound);
+            return r == Double.POSITIVE_INFINITY ? longApply : r;
+        }
+        // the short span's own quantization: a batch more or less over it
+        double q = longCommits > 0 ? (toRows - longFromRows) / (double) longCommits / span : 0;
+        double lo = Math.min(NOISE * longApply, longApply - q);
+        double hi = Math.max(longApply / NOISE, longApply + q);
+        return shortApply >= lo && shortApply <= hi ? longApply : shortApply;
     }
 
     /**

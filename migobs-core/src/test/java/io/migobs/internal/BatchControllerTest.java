@@ -316,6 +316,129 @@ class BatchControllerTest {
         assertThat(pace).as("pace after a reading between two commits").isCloseTo(50 / 1.5, offset(1.0));
     }
 
+    /**
+     * A replica applying committed rows in order at {@code apply(t)} rows/s behind a run that commits a batch of
+     * 0.2 s of its pace every 0.2 s; the lag (the age of the oldest unapplied row, as a heartbeat measures it) is
+     * read every 0.25 s. Returns the paces after each reading.
+     */
+    private java.util.List<Double> heartbeatRun(double seconds, java.util.function.DoubleUnaryOperator apply) {
+        long q = S / 4;
+        long batch = S / 5;
+        long dt = 700_000L; // not whole milliseconds: readings are stamped with whole ones, as a wall clock does
+        java.util.List<long[]> commits = new java.util.ArrayList<>(); // {time, cumulative rows}
+        double applied = 0;
+        java.util.List<Double> paces = new java.util.ArrayList<>();
+        long nextBatch = now + batch;
+        long nextRead = now + q;
+        for (long t = now + dt; t <= (long) (seconds * S); t += dt) {
+            double committed = commits.isEmpty() ? 0 : commits.get(commits.size() - 1)[1];
+            applied = Math.min(committed, applied + apply.applyAsDouble(t / 1e9) * dt / 1e9);
+            now = t;
+            if (t >= nextBatch) {
+                nextBatch += batch;
+                long n = Math.max(1, Math.round(c.pace() * 0.2));
+                rows += n;
+                commits.add(new long[] {t, rows});
+                c.progress(t, rows);
+                c.onBatch(n, batch / 2, true, t, 1); // the connection is twice as fast as the pace
+            }
+            if (t >= nextRead) {
+                nextRead += q;
+                double lag = 0;
+                for (long[] k : commits) {
+                    if (k[1] > applied + 1e-6) {
+                        lag = (t - k[0]) / 1e9; // the oldest commit with rows not yet applied
+                        break;
+                    }
+                }
+                long observed = t / 1_000_000L * 1_000_000L;
+                c.steer(LAG, lag, 0.3, 5, true, true, observed, q, t);
+                c.endRound();
+                paces.add(c.pace());
+            }
+        }
+        return paces;
+    }
+
+    @Test
+    void aLagReadFourTimesASecondIsMeasuredOverSecondsNotABatchAtATime() {
+        // the replica applies 5,000 rows/s; batches of 0.2 s of pace; four readings a second. Over a quarter of a
+        // second the rows the replica got through are one batch or none: measured there alone, the apply rate
+        // swung from 0 (the pace to its floor) to twice the replica's, and the run crawled
+        c.start(0, 0);
+        java.util.List<Double> paces = heartbeatRun(40, t -> 5_000);
+        java.util.List<Double> settled = paces.subList(paces.size() / 2, paces.size());
+        assertThat(settled).as("paces over the last 20 s").allMatch(p -> p > 2_500 && p < 15_000);
+        double mean = settled.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertThat(mean).isBetween(4_000.0, 7_000.0);
+    }
+
+    @Test
+    void aReplicaThatStallsIsBelievedWithinAReadingOrTwoWhenReadFourTimesASecond() {
+        c.start(0, 0);
+        java.util.List<Double> before = heartbeatRun(30, t -> 5_000);
+        double steady = before.get(before.size() - 1);
+        // at 30 s the replica slows to a tenth. A quarter-second span is one batch or none either way, so the first
+        // reading cannot tell; the second cuts, and within the first second — when a one-second reading would only
+        // just arrive — the pace is below half
+        java.util.List<Double> after = heartbeatRun(31.01, t -> 500);
+        assertThat(after.get(1)).as("pace at the second reading of the stall, from %s", steady).isLessThan(steady);
+        assertThat(after.get(3)).as("pace a second into the stall, from %s", steady).isLessThan(steady / 2);
+    }
+
+    @Test
+    void aReplicaOnTheSameBatchCannotBeApplyingFasterThanThatBatchInTheTimeItHasBeenOnIt() {
+        c.start(0, 0);
+        heartbeatRun(30, t -> 5_000);
+        // at 30 s the replica slows to a hundredth: it sits on one batch (about 1,000 rows) for seconds, and every
+        // reading that finds it still there bounds its speed by that batch over the time since it was first found
+        // there — the pace follows the bound down instead of the rate of the two seconds before
+        java.util.List<Double> after = heartbeatRun(36, t -> 50);
+        assertThat(after.get(after.size() - 1)).as("pace six seconds into the stall: %s", after).isLessThan(200);
+        // and never to the floor: a reading beyond yellow whose quarter second held no batch measured nothing
+        assertThat(after).as("paces through the stall").allMatch(p -> p >= 5);
+    }
+
+    @Test
+    void aLagBeyondYellowReadBetweenTwoBatchesDoesNotSendThePaceToItsFloor() {
+        // the replica applies 400 rows/s; the run commits 500 rows every half second, so the lag climbs beyond
+        // yellow; it is read four times a second, and every other reading's quarter second held no batch. "Never
+        // faster beyond yellow" capped the pace at that quarter second's throughput — zero — and the pace fell to
+        // its floor (1 row/s) at every other reading; with too few batches to measure, the cap is the pace, and the
+        // pace drains at about a fifth of the apply rate
+        c.start(0, 0);
+        long q = S / 4;
+        long dt = S / 1000;
+        java.util.List<long[]> commits = new java.util.ArrayList<>();
+        double applied = 0;
+        java.util.List<Double> beyond = new java.util.ArrayList<>();
+        for (long t = dt; t <= 30 * S; t += dt) {
+            applied = Math.min(rows, applied + 400.0 * dt / 1e9);
+            now = t;
+            if (t % (S / 2) == 0) {
+                rows += 500;
+                commits.add(new long[] {t, rows});
+                c.progress(t, rows);
+                c.onBatch(500, S / 100, false, t, 1);
+            }
+            if (t % q == 0) {
+                double lag = 0;
+                for (long[] k : commits) {
+                    if (k[1] > applied + 1e-6) {
+                        lag = (t - k[0]) / 1e9;
+                        break;
+                    }
+                }
+                c.steer(LAG, lag, 0.3, 5, true, true, t, q, t);
+                c.endRound();
+                if (lag > 5) {
+                    beyond.add(c.pace());
+                }
+            }
+        }
+        assertThat(beyond).as("paces with the lag beyond yellow").isNotEmpty().allMatch(p -> p > 20);
+    }
+
     @Test
     void aLagHeadedBeyondYellowMayFallFasterThanHalfASecondPerSecond() {
         c.start(0, 0);
