@@ -32,6 +32,35 @@ class SteeringTest {
     }
 
     @Test
+    void theRecommendedLagGateMayBeReadMoreOftenWithTheSameThreeSecondWindows() {
+        ScriptedSignal lag = ScriptedSignal.named("lag", "seconds").values(0);
+        Gate every = Recommended.replicaLagGate(lag);
+        assertThat(every.sampleInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(every.holdSamples()).isEqualTo(3);
+        Gate fast = Recommended.replicaLagGate(lag, Duration.ofMillis(250));
+        assertThat(fast.sampleInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(fast.holdSamples()).isEqualTo(12);
+        assertThat(fast.recoverSamples()).isEqualTo(12);
+        assertThat(fast.name()).isEqualTo(every.name());
+        assertThat(fast.yellowThreshold()).isEqualTo(every.yellowThreshold());
+        assertThat(fast.redThreshold()).isEqualTo(every.redThreshold());
+        assertThat(fast.targetValue()).isEqualTo(every.targetValue());
+        assertThat(fast.maxAge()).isEqualTo(every.maxAge());
+        assertThat(Recommended.replicaLagGate(lag, Duration.ofMillis(400)).holdSamples()).isEqualTo(8); // 3.2 s
+        assertThat(Recommended.replicaLagGate(lag, Duration.ofMillis(700)).holdSamples()).isEqualTo(5); // 3.5 s
+        assertThatThrownBy(() -> Recommended.replicaLagGate(lag, Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sampleInterval of the recommended replica-lag gate must be positive and at most PT1S"
+                        + " but was PT2S");
+        assertThatThrownBy(() -> Recommended.replicaLagGate(lag, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was PT0S");
+        assertThatThrownBy(() -> Recommended.replicaLagGate(lag, null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("sampleInterval");
+        assertThatThrownBy(() -> Recommended.replicaLagGate(null, Duration.ofMillis(250)))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void recommendedBackfillGatesRejectANullSignal() {
         ScriptedSignal lag = ScriptedSignal.named("lag", "seconds").values(0);
         assertThatThrownBy(() -> MigrationPlan.builder("m").recommendedBackfillGates(lag, null))

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.migobs.Batch;
 import io.migobs.MigrationPlan;
 import io.migobs.MigrationRun;
+import io.migobs.Recommended;
 import io.migobs.Signal;
 import io.migobs.Signals;
 import io.migobs.TimeSource;
@@ -17,19 +18,33 @@ import io.migobs.TimeSource;
 public final class MigobsStrategy implements Strategy {
     private static final long WALL_ORIGIN_MILLIS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
     private final java.io.PrintStream trace;
+    private final java.time.Duration lagInterval;
 
     /** The strategy, silent. */
     public MigobsStrategy() {
-        this(null);
+        this(null, null);
     }
 
     /**
-     * The strategy, printing one line per simulated second (time, true and sampled signals, pace, batch size).
+     * The strategy, printing one line per simulated second (time, true and sampled signals, pace, batch size, rows
+     * done).
      *
      * @param trace where to print, or null for none
      */
     public MigobsStrategy(java.io.PrintStream trace) {
+        this(trace, null);
+    }
+
+    /**
+     * The strategy, with its lag gate read at another interval than the recommended plan's second
+     * ({@code Recommended.replicaLagGate(lag, interval)}): what a lag source fresher than a second buys.
+     *
+     * @param trace where to print, or null for none
+     * @param lagInterval how often the run reads its lag gate, at most one second; null for the recommended plan
+     */
+    public MigobsStrategy(java.io.PrintStream trace, java.time.Duration lagInterval) {
         this.trace = trace;
+        this.lagInterval = lagInterval;
     }
 
     @Override
@@ -42,10 +57,14 @@ public final class MigobsStrategy implements Strategy {
         SimTime time = new SimTime(sim);
         Signal lag = new SampledSignal("replica.lag", Signals.SECONDS, sim, true);
         Signal inflation = new SampledSignal("latency.inflation", Signals.RATIO, sim, false);
-        MigrationPlan plan = MigrationPlan.builder("simulated-backfill")
-                .totalRows(sim.model().rows())
-                .recommendedBackfillGates(lag, inflation)
-                .build();
+        MigrationPlan.Builder pb = MigrationPlan.builder("simulated-backfill").totalRows(sim.model().rows());
+        if (lagInterval == null) {
+            pb.recommendedBackfillGates(lag, inflation);
+        } else {
+            pb.replicaLag(lag).gate(Recommended.replicaLagGate(lag, lagInterval))
+                    .gate(Recommended.latencyInflationGate(inflation));
+        }
+        MigrationPlan plan = pb.build();
         try (MigrationRun run = MigrationRun.builder(plan).meterRegistry(new SimpleMeterRegistry())
                 .timeSource(time).start()) {
             long nextTrace = 0;

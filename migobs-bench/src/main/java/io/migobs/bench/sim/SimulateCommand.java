@@ -31,7 +31,10 @@ public final class SimulateCommand {
             "  --lag-red-s S           lag red line [30]",
             "  --inflation-red X       latency-inflation red line [4.0]",
             "  --max-s S               simulated time limit per strategy [86400]",
-            "  --trace true            print the migobs run's signals, pace and rows done once per simulated second");
+            "  --trace true            print the migobs run's signals, pace and rows done once per simulated second",
+            "migobs flags:",
+            "  --lag-interval-s S      read the lag gate every S seconds, 0 < S <= 1 (a lag source fresher than the",
+            "                          sample grid; pair with --sample-s) [the recommended plan: 1]");
 
     private SimulateCommand() {
     }
@@ -59,6 +62,7 @@ public final class SimulateCommand {
         double inflRed = d.inflationRed();
         double max = d.maxSeconds();
         boolean trace = false;
+        java.time.Duration lagInterval = null;
         List<Path> files = new ArrayList<>();
         List<String> names = List.of("oracle", "ghost", "ptosc", "migobs");
         for (int i = 0; i < args.length; i++) {
@@ -89,6 +93,14 @@ public final class SimulateCommand {
                     case "--inflation-red" -> inflRed = Double.parseDouble(v);
                     case "--max-s" -> max = Double.parseDouble(v);
                     case "--trace" -> trace = Boolean.parseBoolean(v);
+                    case "--lag-interval-s" -> {
+                        double x = Double.parseDouble(v);
+                        if (!(x > 0 && x <= 1)) {
+                            System.err.println("--lag-interval-s " + v + " must be above 0 and at most 1");
+                            return 2;
+                        }
+                        lagInterval = java.time.Duration.ofNanos(Math.round(x * 1e9));
+                    }
                     default -> {
                         System.err.println("unknown option " + a + "\n" + USAGE);
                         return 2;
@@ -108,8 +120,8 @@ public final class SimulateCommand {
         }
         List<Strategy> strategies = new ArrayList<>();
         for (String n : names) {
-            if (trace && n.strip().equals("migobs")) {
-                strategies.add(new MigobsStrategy(out));
+            if ((trace || lagInterval != null) && n.strip().equals("migobs")) {
+                strategies.add(new MigobsStrategy(trace ? out : null, lagInterval));
                 continue;
             }
             Strategy s = Bench.allStrategies().stream().filter(x -> x.name().equals(n.strip())).findFirst()
@@ -142,6 +154,10 @@ public final class SimulateCommand {
                 model.rows(), model.stepSeconds(), model.overheadSeconds(), model.connectionRowsPerSecond(),
                 model.baseLatencySeconds(), model.sampleSeconds(), model.windowSeconds(), model.lagSloSeconds(),
                 model.inflationSlo(), model.lagRedSeconds(), model.inflationRed());
+        if (lagInterval != null) {
+            out.printf(Locale.ROOT, "migobs: lag gate read every %s s (Recommended.replicaLagGate(lag, interval))%n%n",
+                    lagInterval.toNanos() / 1e9);
+        }
         List<Result> all = new ArrayList<>();
         for (Profile p : profiles) {
             List<Result> rs = Bench.run(model, p, strategies);

@@ -132,12 +132,44 @@ class SimulatorTest {
     }
 
     @Test
+    void aLagGateReadFourTimesASecondSeesAStallSoonerThanTheRecommendedOne() throws Exception {
+        // signals sampled four times a second; the replica falls to a tenth of its speed for 30 s. Read as often,
+        // the lag gate sees the stall sooner and the run commits less that the slowed replica must then apply
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("stall", ".csv");
+        java.nio.file.Files.write(f, List.of(Profile.HEADER, "0,6000,100000,0.2", "20,600,100000,0.2",
+                "50,6000,100000,0.2"));
+        String recommended = simulate("--profile", f.toString(), "--rows", "400000", "--strategies", "migobs",
+                "--sample-s", "0.25");
+        String fast = simulate("--profile", f.toString(), "--rows", "400000", "--strategies", "migobs",
+                "--sample-s", "0.25", "--lag-interval-s", "0.25");
+        java.nio.file.Files.delete(f);
+        assertThat(fast).contains("migobs: lag gate read every 0.25 s");
+        assertThat(result(recommended)).contains("aborted=false");
+        assertThat(result(fast)).contains("aborted=false");
+        assertThat(field(result(fast), "lag_slo_violation_s"))
+                .isLessThan(field(result(recommended), "lag_slo_violation_s") * 0.75);
+    }
+
+    private static String result(String out) {
+        return out.lines().filter(l -> l.startsWith("RESULT ") && l.contains(" strategy=migobs ")).findFirst()
+                .orElseThrow();
+    }
+
+    private static double field(String result, String name) {
+        return Double.parseDouble(result.replaceAll(".* " + name + "=([0-9.]+) .*", "$1"));
+    }
+
+    @Test
     void badFlagsAreUsageErrors() throws Exception {
         assertThat(SimulateCommand.run(new String[] {"--rows", "many"}, new PrintStream(new ByteArrayOutputStream())))
                 .isEqualTo(2);
         assertThat(SimulateCommand.run(new String[] {"--step-s", "-1"},
                 new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
         assertThat(SimulateCommand.run(new String[] {"--strategies", "turbo"},
+                new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
+        assertThat(SimulateCommand.run(new String[] {"--lag-interval-s", "1.5"},
+                new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
+        assertThat(SimulateCommand.run(new String[] {"--lag-interval-s", "0"},
                 new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
     }
 
