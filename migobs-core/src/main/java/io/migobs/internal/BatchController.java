@@ -28,10 +28,10 @@ package io.migobs.internal;
  *       whatever the level. Its meaning gives the apply rate directly: between two readings with the replica
  *       busy (lag above zero at both), the replica applied exactly the rows the run committed between
  *       {@code observed₁ − lag₁} and {@code observed₂ − lag₂}. That count is known to a batch (a batch commits
- *       at once), so it is taken over older busy readings back to {@value #LONG_SPAN_SECONDS} s (two one-second
- *       intervals, eight at four readings a second) unless the last span alone differs by more than that noise
- *       ({@value #NOISE}× either way, and a batch over its own length: a stalling or recovering replica is believed
- *       at once). When the replica got through no commit at all since the last reading (it is slower than one batch
+ *       at once), so it is taken over older busy readings back two intervals and at least {@value #LONG_SPAN_SECONDS}
+ *       s (two one-second intervals, four readings at four a second) unless the last span alone differs by more than
+ *       that noise ({@value #NOISE}× either way, and a batch over its own length: a stalling or recovering replica
+ *       is believed at once). When the replica got through no commit at all since the last reading (it is slower than one batch
  *       per interval: the lag moved between the same two commits, or it is on the first batch after it caught up),
  *       the longer span decides: "none applied" there is the quantization, not a replica at a standstill (read as
  *       one, it once sent the pace to its floor and a 10-row batch waited 10 s for its permits). The
@@ -142,8 +142,11 @@ public final class BatchController {
      * still on the same batch.
      */
     static final int SPAN_COMMITS = 1;
-    /** The span, in seconds of readings, over which the replica's apply rate is measured unless it changed at once. */
-    static final double LONG_SPAN_SECONDS = 2;
+    /**
+     * The shortest span, in seconds of readings, over which the replica's apply rate is measured unless it changed at
+     * once; the span also covers at least two of the gate's intervals.
+     */
+    static final double LONG_SPAN_SECONDS = 1;
     /**
      * Two replica positions ({@code observed − lag}) this close are the same: a reading's observation time is a
      * whole millisecond, so a replica that did not move can appear to have moved back by up to that much.
@@ -369,7 +372,7 @@ public final class BatchController {
                 proposal = before * Math.max(MAX_CUT, target <= 0 ? 0 : value / target);
             }
         } else if (accumulating && hasPrev && value > 0 && t.value > 0) {
-            double apply = applyRate(t, observedNanos, value, span, before, slope);
+            double apply = applyRate(t, observedNanos, value, span, before, slope, interval);
             double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
             // beyond yellow every second counts: drain as fast as a fifth of the apply rate lets it
             double steepest = !Double.isNaN(yellow) && predicted > yellow ? DRAIN_SLOPE : SETTLE_SLOPE;
@@ -422,9 +425,11 @@ public final class BatchController {
      * batch — a batch commits at once — so the count over a span is off by up to a batch: over the last reading's
      * span alone that is a batch per interval of noise (±10% at 0.1 s batches and one-second readings, ±80% at 0.2 s
      * batches and readings four times a second), which the pace would follow. So the rate is taken over a span
-     * reaching back over older busy readings to {@value #LONG_SPAN_SECONDS} s (and a commit), and the last span
-     * alone is believed only when it differs from that by more than both the noise ratio ({@value #NOISE}×, either
-     * way) and a batch over its own length: a stalling or recovering replica is believed at once. When the last
+     * reaching back over older busy readings two intervals and at least {@value #LONG_SPAN_SECONDS} s (and a commit),
+     * and the last span alone is believed only when it differs from that by more than both the noise ratio
+     * ({@value #NOISE}×, either way) and a batch over its own length: a stalling or recovering replica is believed at
+     * once. (Longer than a second at four readings a second, the span lags a stall: two seconds spent 24% more time
+     * above the lag SLO.) When the last
      * span holds no commit the replica is still on the same batch ("none applied" is the quantization): the longer
      * span decides, and it may start at a reading that found the replica caught up (all rows committed before that
      * reading were applied by then) rather than finding no busy reading and measuring nothing — but no faster than
@@ -432,7 +437,9 @@ public final class BatchController {
      * there: a bound that tightens with every reading of a stall, and the only measure when the stall outlasts the
      * readings remembered. Two positions within {@value #POSITION_JITTER_NANOS} ns are the same.
      */
-    private double applyRate(Track t, long observedNanos, double value, double span, double before, double slope) {
+    private double applyRate(Track t, long observedNanos, double value, double span, double before, double slope,
+            double interval) {
+        double longSpanSeconds = Math.max(2 * interval, LONG_SPAN_SECONDS);
         long fromT = t.obs - Math.round(t.value * 1e9);
         long toT = observedNanos - Math.round(value * 1e9);
         if (fromT > toT && fromT - toT <= POSITION_JITTER_NANOS) {
@@ -445,7 +452,8 @@ public final class BatchController {
         }
         double shortApply = (toRows - fromRows) / span;
         int shortCommits = completionsBetween(fromT, toT);
-        // a longer span, back over older busy readings, until it covers LONG_SPAN_SECONDS and holds a commit; a
+        // a longer span, back over older busy readings, until it covers two intervals and LONG_SPAN_SECONDS and holds a
+        // commit; a
         // reading that found the replica caught up may start it when no busy one gives a commit
         double longApply = Double.NaN;
         double longSpan = span;
@@ -468,7 +476,7 @@ public final class BatchController {
             longApply = (toRows - a) / longSpan;
             longCommits = completionsBetween(from, toT);
             longFromRows = a;
-            if (caughtUp || (longSpan >= LONG_SPAN_SECONDS - 1e-9 && longCommits >= SPAN_COMMITS)) {
+            if (caughtUp || (longSpan >= longSpanSeconds - 1e-9 && longCommits >= SPAN_COMMITS)) {
                 break;
             }
         }
