@@ -141,12 +141,7 @@ class SteeringTest {
         // proposal, not of the gates read last: it must not grow between the inflation's readings.
         ScriptedSignal inflation = ScriptedSignal.named("inflation", "ratio").values(1.0);
         ScriptedSignal lag = ScriptedSignal.named("lag", "seconds").values(0);
-        MigrationPlan plan = MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 10, 100_000)
-                .replicaLag(lag)
-                .gate(Gate.builder("replica.lag", lag).yellowAbove(5).target(0.3)
-                        .sampleInterval(Duration.ofMillis(250)).build())
-                .gate(Gate.builder("latency.inflation", inflation).yellowAbove(2).target(1.9).build())
-                .build();
+        MigrationPlan plan = lagReadFourTimesASecond(lag, inflation);
         try (MigrationRun run = MigrationRun.builder(plan).timeSource(time).start()) {
             paceAfter(run, 2);
             inflation.set(1.9);
@@ -194,12 +189,7 @@ class SteeringTest {
             }
         };
         ScriptedSignal inflation = ScriptedSignal.named("inflation", "ratio").values(1.0);
-        MigrationPlan plan = MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 10, 100_000)
-                .replicaLag(heartbeat)
-                .gate(Gate.builder("replica.lag", heartbeat).yellowAbove(5).target(0.3)
-                        .sampleInterval(Duration.ofMillis(250)).build())
-                .gate(Gate.builder("latency.inflation", inflation).yellowAbove(2).target(1.9).build())
-                .build();
+        MigrationPlan plan = lagReadFourTimesASecond(heartbeat, inflation);
         try (MigrationRun run = MigrationRun.builder(plan).timeSource(time).start()) {
             double before = paceAfterMillis(run, 2900, Duration.ofNanos(10_300_000));
             double min = before;
@@ -208,6 +198,16 @@ class SteeringTest {
             }
             assertThat(min).as("pace before the replica got busy: %s rows/s", before).isGreaterThan(before * 0.5);
         }
+    }
+
+    /** A lag gate read every 250 ms and an inflation gate read every second, both steering. */
+    private static MigrationPlan lagReadFourTimesASecond(Signal lag, Signal inflation) {
+        return MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 10, 100_000)
+                .replicaLag(lag)
+                .gate(Gate.builder("replica.lag", lag).yellowAbove(5).target(0.3)
+                        .sampleInterval(Duration.ofMillis(250)).build())
+                .gate(Gate.builder("latency.inflation", inflation).yellowAbove(2).target(1.9).build())
+                .build();
     }
 
     /** Runs batches of 10 ms for {@code seconds} of manual time; returns the rate limit then. */
