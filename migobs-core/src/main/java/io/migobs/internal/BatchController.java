@@ -28,13 +28,15 @@ package io.migobs.internal;
  *       whatever the level. Its meaning gives the apply rate directly: between two readings with the replica
  *       busy (lag above zero at both), the replica applied exactly the rows the run committed between
  *       {@code observed₁ − lag₁} and {@code observed₂ − lag₂}. That count is known to a batch (a batch commits
- *       at once), so it is taken over older busy readings back two intervals and at least {@value #LONG_SPAN_SECONDS}
- *       s (two one-second intervals, four readings at four a second) unless the last span alone differs by more than
- *       that noise ({@value #NOISE}× either way, and a batch over its own length: a stalling or recovering replica
- *       is believed at once). When the replica got through no commit at all since the last reading (it is slower than one batch
- *       per interval: the lag moved between the same two commits, or it is on the first batch after it caught up),
- *       the longer span decides: "none applied" there is the quantization, not a replica at a standstill (read as
- *       one, it once sent the pace to its floor and a 10-row batch waited 10 s for its permits). The
+ *       at once), so it is taken over older busy readings back two intervals and at least
+ *       {@value #LONG_SPAN_SECONDS} s (two one-second intervals, four readings at four a second) unless the last
+ *       span alone differs by more than that noise ({@value #NOISE}× either way, and a batch over its own length:
+ *       a stalling or recovering replica is believed at once). When the replica got through no commit at all since
+ *       the last reading (it is slower than one batch per interval: the lag moved between the same two commits, or
+ *       it is on the first batch after it caught up), the longer span decides, bounded by the batch it sits on over
+ *       the time since a reading first found it there: "none applied" there is the quantization, not a replica at
+ *       a standstill (read as one, it once sent the pace to its floor and a 10-row batch waited 10 s for its
+ *       permits). The
  *       pace is that apply rate scaled to move the lag toward the target within three dead times,
  *       {@code pace = apply / (1 − s)} with the wanted slope
  *       {@code s = (target − lag') / (3 D)} bounded to [−0.5, 0.3], where {@code lag'} is the lag extrapolated along
@@ -54,11 +56,11 @@ package io.migobs.internal;
  *       decide alone (a lag read four times a second grew the pace past the inflation's limit between its
  *       readings). A proposal counts for {@value #STALE_INTERVALS} of its gate's sample intervals; after that the
  *       gate has stopped steering (its reads fail, or it is not in the phase) and the others decide. The pace is
- *       never below the floor (a tenth of the minimum batch size
- *       per second) and never above 1.25× what the batches themselves do, one batch's speed times the batches
- *       in flight together (a pace the connections cannot reach means nothing). A batch is at most a tenth of a
- *       second of pace, so the load is spread evenly at the time scale the signals measure: a burst of commits
- *       is what a one-second latency or throughput window sees. That tenth is rounded up to a whole row, never
+ *       never below the floor (a tenth of the minimum batch size per second) and never above 1.25× what the
+ *       batches themselves do, one batch's speed times the batches in flight together (a pace the connections
+ *       cannot reach means nothing). A batch is at most a tenth of a second of pace, so the load is spread
+ *       evenly at the time scale the signals measure: a burst of commits is what a one-second latency or
+ *       throughput window sees. That tenth is rounded up to a whole row, never
  *       down: batches paced a tenth of a second apart or more never put eleven in a one-second window, one batch
  *       (10%) more than the pace.
  *       When the connection itself cannot keep the pace there is no idle time left to spread, and longer
@@ -429,13 +431,12 @@ public final class BatchController {
      * and the last span alone is believed only when it differs from that by more than both the noise ratio
      * ({@value #NOISE}×, either way) and a batch over its own length: a stalling or recovering replica is believed at
      * once. (Longer than a second at four readings a second, the span lags a stall: two seconds spent 24% more time
-     * above the lag SLO.) When the last
-     * span holds no commit the replica is still on the same batch ("none applied" is the quantization): the longer
-     * span decides, and it may start at a reading that found the replica caught up (all rows committed before that
-     * reading were applied by then) rather than finding no busy reading and measuring nothing — but no faster than
-     * the batch the replica is on (the one committed at its position) in the time since a reading first found it
-     * there: a bound that tightens with every reading of a stall, and the only measure when the stall outlasts the
-     * readings remembered. Two positions within {@value #POSITION_JITTER_NANOS} ns are the same.
+     * above the lag SLO.) When the last span holds no commit the replica is still on the same batch ("none applied"
+     * is the quantization): the longer span decides, and it may start at a reading that found the replica caught
+     * up (all rows committed before that reading were applied by then) rather than finding no busy reading and
+     * measuring nothing — but no faster than the batch the replica is on (the one committed at its position) in the
+     * time since a reading first found it there: a bound that tightens with every reading of a stall, and the only
+     * measure when the stall outlasts the readings remembered. Two positions within {@value #POSITION_JITTER_NANOS} ns are the same.
      */
     private double applyRate(Track t, long observedNanos, double value, double span, double before, double slope,
             double interval) {
@@ -452,9 +453,8 @@ public final class BatchController {
         }
         double shortApply = (toRows - fromRows) / span;
         int shortCommits = completionsBetween(fromT, toT);
-        // a longer span, back over older busy readings, until it covers two intervals and LONG_SPAN_SECONDS and holds a
-        // commit; a
-        // reading that found the replica caught up may start it when no busy one gives a commit
+        // a longer span, back over older busy readings, until it covers two intervals and LONG_SPAN_SECONDS and holds
+        // a commit; a reading that found the replica caught up may start it when no busy one gives a commit
         double longApply = Double.NaN;
         double longSpan = span;
         int longCommits = shortCommits;
@@ -534,7 +534,10 @@ public final class BatchController {
         return target > 0 ? worst / target - 1 : MAX_SLICE_SECONDS;
     }
 
-    /** Ends a round of readings: the pace becomes the smallest proposal (if any). */
+    /**
+     * Ends a round of readings: when some gate read fresh in it, the pace becomes the smallest of every steering
+     * gate's latest proposal that is still current.
+     */
     public void endRound() {
         if (roundFresh) {
             // every steering gate's latest proposal, not only those of the gates read in this round: gates read at
@@ -570,6 +573,7 @@ public final class BatchController {
         roundHeadroom = Double.POSITIVE_INFINITY;
         roundNewestObs = Long.MIN_VALUE;
         roundFresh = false;
+        roundNow = Long.MIN_VALUE;
     }
 
     /** The pace from steering in rows per second, or 0 when no gate steers. */
