@@ -436,7 +436,8 @@ public final class BatchController {
      * up (all rows committed before that reading were applied by then) rather than finding no busy reading and
      * measuring nothing — but no faster than the batch the replica is on (the one committed at its position) in the
      * time since a reading first found it there: a bound that tightens with every reading of a stall, and the only
-     * measure when the stall outlasts the readings remembered. Two positions within {@value #POSITION_JITTER_NANOS} ns are the same.
+     * measure when the stall outlasts the readings remembered. Two positions within
+     * {@value #POSITION_JITTER_NANOS} ns are the same.
      */
     private double applyRate(Track t, long observedNanos, double value, double span, double before, double slope,
             double interval) {
