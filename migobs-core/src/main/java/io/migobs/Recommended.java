@@ -61,7 +61,7 @@ public final class Recommended {
      * fresher than a second (a heartbeat written every 100–250 ms, as gh-ost's is by default). A replica that
      * stalls is then seen sooner, and the rows committed before the run slows — which the stalled replica must
      * apply whatever the run does next — are fewer: on the controller benchmark's random profiles with signals
-     * sampled four times a second, a 250 ms lag gate spends 63% less time above the lag SLO through replica
+     * sampled four times a second, a 250 ms lag gate spends 73% less time above the lag SLO through replica
      * stalls than a one-second one (BENCHMARKS.md). The hold and recovery windows stay three seconds long (a
      * number of samples that spans three seconds, at least the default three). Reading a source faster than it
      * observes anew gains nothing: a reading read again is the same reading.

@@ -42,9 +42,10 @@ package io.migobs.internal;
  *       {@code s = (target − lag') / (3 D)} bounded to [−0.5, 0.3], where {@code lag'} is the lag extrapolated along
  *       its trend over the dead time {@code D} (the reading's age plus one interval; a falling trend is believed
  *       only halfway). An accumulation's trend is real, not noise: the backlog behind it is already written.
- *       While {@code lag'} is beyond the gate's yellow threshold the bound is −4 instead of −0.5 (at most a fifth
- *       of the apply rate): every second there is a second above the SLO, and the rows held back are a fraction
- *       of a replica that is itself slow.</li>
+ *       While {@code lag'} — or the lag the backlog already written will reach, the rows committed but not applied
+ *       over the apply rate — is beyond the gate's yellow threshold the bound is −4 instead of −0.5 (at most a
+ *       fifth of the apply rate): every second there is a second above the SLO, and the rows held back are a
+ *       fraction of a replica that is itself slow.</li>
  *   <li>A reading at zero (or a lag that was zero at the previous reading) says only that the limit is higher: the
  *       pace grows, from one initial batch per second, by 2× per reading until some signal first reads near its
  *       target (slow start: the limit is unknown), by at most 1.5× per reading after. While a gate reads beyond
@@ -377,7 +378,14 @@ public final class BatchController {
             double apply = applyRate(t, observedNanos, value, span, before, slope, interval);
             double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
             // beyond yellow every second counts: drain as fast as a fifth of the apply rate lets it
-            double steepest = !Double.isNaN(yellow) && predicted > yellow ? DRAIN_SLOPE : SETTLE_SLOPE;
+            // the lag the rows already committed will reach: the last of them is applied only after all before it,
+            // at the apply rate, so its lag then is the backlog over that rate, whatever the run does next
+            double peak = predicted;
+            if (apply > 0) {
+                long pending = rowsAt(now) - rowsAt(observedNanos - Math.round(value * 1e9));
+                peak = Math.max(peak, pending / apply);
+            }
+            double steepest = !Double.isNaN(yellow) && peak > yellow ? DRAIN_SLOPE : SETTLE_SLOPE;
             double wanted = Math.max(steepest, Math.min(0.3, (target - predicted) / (3 * dead)));
             proposal = apply / (1 - wanted);
             proposal = Math.min(proposal, Math.max(grow, apply * MAX_GROWTH));
