@@ -18,6 +18,9 @@ class BatchControllerTest {
     private final BatchController c = new BatchController(500, 1, 100_000, 0.5);
     private long now;
     private long rows;
+    /** The heartbeat replica of {@link #heartbeatRun}: the run's commits {time, cumulative rows}, rows applied. */
+    private final java.util.List<long[]> hbCommits = new java.util.ArrayList<>();
+    private double hbApplied;
 
     /** Batches of {@code n} rows, each taking {@code workSeconds}, spaced evenly over one second. */
     private void second(int batches, int n, double workSeconds) {
@@ -321,20 +324,20 @@ class BatchControllerTest {
     /**
      * A replica applying committed rows in order at {@code apply(t)} rows/s behind a run that commits a batch of
      * 0.2 s of its pace every 0.2 s; the lag (the age of the oldest unapplied row, as a heartbeat measures it) is
-     * read every 0.25 s. Returns the paces after each reading.
+     * read every 0.25 s. Runs until {@code seconds} on the test's clock (a later call goes on with the same replica);
+     * returns the paces after each reading.
      */
     private java.util.List<Double> heartbeatRun(double seconds, java.util.function.DoubleUnaryOperator apply) {
         long q = S / 4;
         long batch = S / 5;
         long dt = 700_000L; // not whole milliseconds: readings are stamped with whole ones, as a wall clock does
-        java.util.List<long[]> commits = new java.util.ArrayList<>(); // {time, cumulative rows}
-        double applied = 0;
+        java.util.List<long[]> commits = hbCommits;
         java.util.List<Double> paces = new java.util.ArrayList<>();
         long nextBatch = now + batch;
         long nextRead = now + q;
         for (long t = now + dt; t <= (long) (seconds * S); t += dt) {
             double committed = commits.isEmpty() ? 0 : commits.get(commits.size() - 1)[1];
-            applied = Math.min(committed, applied + apply.applyAsDouble(t / 1e9) * dt / 1e9);
+            hbApplied = Math.min(committed, hbApplied + apply.applyAsDouble(t / 1e9) * dt / 1e9);
             now = t;
             if (t >= nextBatch) {
                 nextBatch += batch;
@@ -348,7 +351,7 @@ class BatchControllerTest {
                 nextRead += q;
                 double lag = 0;
                 for (long[] k : commits) {
-                    if (k[1] > applied + 1e-6) {
+                    if (k[1] > hbApplied + 1e-6) {
                         lag = (t - k[0]) / 1e9; // the oldest commit with rows not yet applied
                         break;
                     }
