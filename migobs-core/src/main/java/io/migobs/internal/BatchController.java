@@ -185,25 +185,22 @@ public final class BatchController {
     private int workers = 1;
     private int roundWorkers = 1;
     private long brakeAt;
-    private boolean roundRoomy = true;
     /** Longest batch, in seconds of pace, while the connection is the limit: from the signals' headroom. */
     private double sliceRoom = PACE_SLICE_SECONDS;
-    private double roundHeadroom = Double.POSITIVE_INFINITY;
-    private double roundPace = Double.POSITIVE_INFINITY;
     private final long[] histTime = new long[HISTORY];
     private final long[] histRows = new long[HISTORY];
     private int histNext;
     private int histCount;
     private long baseTime = Long.MIN_VALUE;
     private long baseRows;
-    private final java.util.IdentityHashMap<Object, Track> tracks = new java.util.IdentityHashMap<>();
-    private Track[] trackList = new Track[4];
+    /** One per steering gate, found by the gate's identity (a run has a handful). */
+    private Track[] tracks = new Track[4];
     private int trackCount;
     private boolean roundFresh;
-    private long roundNow = Long.MIN_VALUE;
 
     /** What the controller remembers of one steering gate. */
     private static final class Track {
+        final Object key;
         long obs = Long.MIN_VALUE;
         double value;
         /** The reading before {@link #obs} (for an apply rate over two intervals). */
@@ -219,6 +216,10 @@ public final class BatchController {
         double headroom;
         long proposedAt;
         long interval;
+
+        Track(Object key) {
+            this.key = key;
+        }
 
         void remember(long obs, double value) {
             System.arraycopy(olderObs, 0, olderObs, 1, SPAN_READINGS - 1);
@@ -336,15 +337,7 @@ public final class BatchController {
      */
     public void steer(Object key, double value, double target, double yellow, boolean above, boolean accumulating,
             long observedNanos, long intervalNanos, long now) {
-        Track t = tracks.get(key);
-        if (t == null) {
-            t = new Track();
-            tracks.put(key, t);
-            if (trackCount == trackList.length) {
-                trackList = java.util.Arrays.copyOf(trackList, trackCount * 2);
-            }
-            trackList[trackCount++] = t;
-        }
+        Track t = track(key);
         if (observedNanos <= t.obs) {
             return; // the same reading again: nothing new
         }
@@ -382,7 +375,7 @@ public final class BatchController {
             // at the apply rate, so its lag then is the backlog over that rate, whatever the run does next
             double peak = predicted;
             if (apply > 0) {
-                long pending = rowsAt(now) - rowsAt(observedNanos - Math.round(value * 1e9));
+                long pending = rowsAt(now) - rowsAt(position(observedNanos, value));
                 peak = Math.max(peak, pending / apply);
             }
             double steepest = !Double.isNaN(yellow) && peak > yellow ? DRAIN_SLOPE : SETTLE_SLOPE;
@@ -426,7 +419,30 @@ public final class BatchController {
         t.proposedAt = now;
         t.interval = intervalNanos;
         roundFresh = true;
-        roundNow = Math.max(roundNow, now);
+    }
+
+    private Track track(Object key) {
+        for (int i = 0; i < trackCount; i++) {
+            if (tracks[i].key == key) {
+                return tracks[i];
+            }
+        }
+        if (trackCount == tracks.length) {
+            tracks = java.util.Arrays.copyOf(tracks, trackCount * 2);
+        }
+        Track t = new Track(key);
+        tracks[trackCount++] = t;
+        return t;
+    }
+
+    /** Where a heartbeat lag puts the replica: at the commit time of its oldest unapplied row. */
+    private static long position(long observedNanos, double lagSeconds) {
+        return observedNanos - Math.round(lagSeconds * 1e9);
+    }
+
+    /** A position up to {@link #POSITION_JITTER_NANOS} after {@code to} is {@code to} (whole-millisecond stamps). */
+    private static long notAfter(long position, long to) {
+        return position > to && position - to <= POSITION_JITTER_NANOS ? to : position;
     }
 
     /**
@@ -450,11 +466,8 @@ public final class BatchController {
     private double applyRate(Track t, long observedNanos, double value, double span, double before, double slope,
             double interval) {
         double longSpanSeconds = Math.max(2 * interval, LONG_SPAN_SECONDS);
-        long fromT = t.obs - Math.round(t.value * 1e9);
-        long toT = observedNanos - Math.round(value * 1e9);
-        if (fromT > toT && fromT - toT <= POSITION_JITTER_NANOS) {
-            fromT = toT; // the same position: observation times are whole milliseconds
-        }
+        long toT = position(observedNanos, value);
+        long fromT = notAfter(position(t.obs, t.value), toT);
         long fromRows = rowsAt(fromT);
         long toRows = rowsAt(toT);
         if (fromRows < 0 || toT < fromT) {
@@ -473,10 +486,7 @@ public final class BatchController {
             if (caughtUp && longCommits >= SPAN_COMMITS) {
                 break;
             }
-            long from = t.olderObs[i] - Math.round(t.olderValue[i] * 1e9);
-            if (from > toT && from - toT <= POSITION_JITTER_NANOS) {
-                from = toT;
-            }
+            long from = notAfter(position(t.olderObs[i], t.olderValue[i]), toT);
             long a = rowsAt(from);
             if (a < 0 || from > toT) {
                 break;
@@ -499,7 +509,7 @@ public final class BatchController {
             // a stall, and the only measure when no span within memory holds a commit
             long since = t.obs;
             for (int i = 0; i < t.older; i++) {
-                long from = t.olderObs[i] - Math.round(t.olderValue[i] * 1e9);
+                long from = position(t.olderObs[i], t.olderValue[i]);
                 if (t.olderValue[i] <= 0 || Math.abs(from - toT) > POSITION_JITTER_NANOS) {
                     break;
                 }
@@ -548,12 +558,19 @@ public final class BatchController {
      * gate's latest proposal that is still current.
      */
     public void endRound() {
+        double roundPace = Double.POSITIVE_INFINITY;
+        boolean roundRoomy = true;
+        double roundHeadroom = Double.POSITIVE_INFINITY;
         if (roundFresh) {
             // every steering gate's latest proposal, not only those of the gates read in this round: gates read at
             // different times (other intervals, other ages) must not let the one read last decide alone
+            long latest = Long.MIN_VALUE;
             for (int i = 0; i < trackCount; i++) {
-                Track k = trackList[i];
-                if (Double.isNaN(k.proposal) || roundNow - k.proposedAt > STALE_INTERVALS * k.interval) {
+                latest = Math.max(latest, tracks[i].proposedAt);
+            }
+            for (int i = 0; i < trackCount; i++) {
+                Track k = tracks[i];
+                if (Double.isNaN(k.proposal) || latest - k.proposedAt > STALE_INTERVALS * k.interval) {
                     continue; // no reading yet, or the gate has not steered for a while (no longer read, failing)
                 }
                 roundPace = Math.min(roundPace, k.proposal);
@@ -568,7 +585,6 @@ public final class BatchController {
             roundWorkers = 1;
             double reach = throughput > 0 ? PACE_BOUND * throughput * workers : MAX_PACE;
             pace = Math.min(Math.min(MAX_PACE, reach), Math.max(minRate, roundPace));
-            roundPace = Double.POSITIVE_INFINITY;
             roomy = roundRoomy;
             sliceRoom = Math.max(PACE_SLICE_SECONDS, Math.min(MAX_SLICE_SECONDS, roundHeadroom));
             if (brake < 1 && roundNewestObs >= brakeAt) {
@@ -578,11 +594,8 @@ public final class BatchController {
             slowStart &= roomy;
             slice = Math.min(slice, sliceRoom);
         }
-        roundRoomy = true;
-        roundHeadroom = Double.POSITIVE_INFINITY;
         roundNewestObs = Long.MIN_VALUE;
         roundFresh = false;
-        roundNow = Long.MIN_VALUE;
     }
 
     /** The pace from steering in rows per second, or 0 when no gate steers. */
