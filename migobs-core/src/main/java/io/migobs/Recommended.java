@@ -73,9 +73,8 @@ public final class Recommended {
      * @throws IllegalArgumentException if {@code sampleInterval} is not positive or longer than one second
      */
     public static Gate replicaLagGate(Signal replicaLag, Duration sampleInterval) {
-        Checks.notNull(sampleInterval, "sampleInterval");
-        if (sampleInterval.isNegative() || sampleInterval.isZero()
-                || sampleInterval.compareTo(Gate.DEFAULT_SAMPLE_INTERVAL) > 0) {
+        Checks.positive(sampleInterval, "sampleInterval");
+        if (sampleInterval.compareTo(Gate.DEFAULT_SAMPLE_INTERVAL) > 0) {
             throw new IllegalArgumentException("sampleInterval of the recommended replica-lag gate must be positive and"
                     + " at most " + Gate.DEFAULT_SAMPLE_INTERVAL + " but was " + sampleInterval);
         }
