@@ -1,5 +1,7 @@
 package io.migobs.bench.overhead;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.migobs.Gate;
 import io.migobs.MigrationPlan;
@@ -8,19 +10,15 @@ import io.migobs.RunState;
 import io.migobs.Signals;
 import io.migobs.jdbc.JdbcBackfill;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -29,14 +27,19 @@ import javax.sql.DataSource;
  * one transaction per batch, keys selected with {@code ORDER BY id LIMIT B}) runs as a bare JDBC loop and through
  * {@code MigrationRun} + {@code migobs-jdbc}'s {@link JdbcBackfill}, without and with the checkpoint, alternated over
  * several rounds in one process, the order rotated each round (the first round warms up and is not counted;
- * on PostgreSQL the table is vacuumed before each timed run). Prints the median wall time of each and the ratios
- * of medians, and the same for the calling thread's CPU time, which other load on the machine disturbs far less
- * (on H2 in memory the database works on the calling thread too; on a server it measures the client's side only,
- * which is where the instrumentation runs).
+ * on PostgreSQL the table is vacuumed before each timed run, and {@code --unlogged} makes it an {@code UNLOGGED}
+ * table). Both variants borrow their connections from one HikariCP pool. Prints the median wall time of each and
+ * the ratios of medians, the median ratio within a round with its 95% confidence interval, and the same for the
+ * calling thread's CPU time, which other load on the machine disturbs far less (on H2 in memory the database works
+ * on the calling thread too; on a server it measures the client's side only, which is where the instrumentation
+ * runs).
  */
 public final class OverheadCommand {
     private static final String USAGE = "usage: overhead --db JDBC_URL --rows N [--batch 1000] [--rounds 11]"
-            + " [--user U] [--password P] [--table migobs_overhead]";
+            + " [--user U] [--password P] [--table migobs_overhead] [--unlogged]";
+
+    /** Connections in the pool: the run holds one for its batches and may borrow one more at its start and end. */
+    private static final int POOL_SIZE = 4;
 
     private static final java.lang.management.ThreadMXBean CPU =
             java.lang.management.ManagementFactory.getThreadMXBean();
@@ -60,7 +63,12 @@ public final class OverheadCommand {
         String user = null;
         String password = null;
         String table = "migobs_overhead";
+        boolean unlogged = false;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--unlogged")) {
+                unlogged = true;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 System.err.println("missing value after " + args[i] + "\n" + USAGE);
                 return 2;
@@ -94,11 +102,37 @@ public final class OverheadCommand {
             System.err.println("--table '" + table + "' must be a plain identifier");
             return 2;
         }
-        DataSource ds = new UrlDataSource(url, user, password);
         String db = describe(url);
-        out.printf(Locale.ROOT, "overhead: db=%s rows=%d batch=%d rounds=%d (first round is warm-up)%n", db, rows, batch,
-                rounds);
-        setUp(ds, table, rows);
+        if (unlogged && !db.startsWith("postgresql")) {
+            System.err.println("--unlogged is for PostgreSQL only, not " + db);
+            return 2;
+        }
+        out.printf(Locale.ROOT, "overhead: db=%s rows=%d batch=%d rounds=%d%s (first round is warm-up)%n", db, rows,
+                batch, rounds, unlogged ? " table=unlogged" : "");
+        try (HikariDataSource ds = pool(url, user, password)) {
+            return measure(ds, db, table, unlogged, rows, batch, rounds, out);
+        }
+    }
+
+    /**
+     * A HikariCP pool, as a production backfill gets its connections: both variants borrow from it, so neither pays
+     * for opening one (a PostgreSQL connection forks a server process: milliseconds, and the instrumented run asks
+     * for a few — dialect, schema, checkpoint — which a pool hands out at once).
+     */
+    private static HikariDataSource pool(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(POOL_SIZE);
+        config.setPoolName("migobs-overhead");
+        return new HikariDataSource(config);
+    }
+
+    private static int measure(DataSource ds, String db, String table, boolean unlogged, long rows, int batch,
+            int rounds, PrintStream out) throws SQLException {
+        setUp(ds, table, unlogged, rows);
         List<double[]> bare = new ArrayList<>();
         List<double[]> plain = new ArrayList<>();
         List<double[]> ckpt = new ArrayList<>();
@@ -134,12 +168,17 @@ public final class OverheadCommand {
         double cb = median(bare, 1);
         double cp = median(plain, 1);
         double cc = median(ckpt, 1);
+        // the calling thread's extra CPU per batch: on a server, the client's side of the instrumentation, which runs
+        // in series with the statements (the same ones), so its share of a batch bounds the wall-time overhead
+        long batches = (rows + batch - 1) / batch;
         out.printf(Locale.ROOT, "OVERHEAD db=%s variant=bare median_s=%.3f rows_per_s=%.0f cpu_median_s=%.3f%n", db, mb,
                 rows / mb, cb);
         out.printf(Locale.ROOT, "OVERHEAD db=%s variant=migobs median_s=%.3f rows_per_s=%.0f ratio=%.4f"
-                + " cpu_median_s=%.3f cpu_ratio=%.4f%n", db, mp, rows / mp, mp / mb, cp, cp / cb);
+                + " cpu_median_s=%.3f cpu_ratio=%.4f cpu_extra_us_per_batch=%.1f %s%n", db, mp, rows / mp, mp / mb, cp,
+                cp / cb, (cp - cb) / batches * 1e6, paired(bare, plain));
         out.printf(Locale.ROOT, "OVERHEAD db=%s variant=migobs+checkpoint median_s=%.3f rows_per_s=%.0f ratio=%.4f"
-                + " cpu_median_s=%.3f cpu_ratio=%.4f%n", db, mc, rows / mc, mc / mb, cc, cc / cb);
+                + " cpu_median_s=%.3f cpu_ratio=%.4f cpu_extra_us_per_batch=%.1f %s%n", db, mc, rows / mc, mc / mb, cc,
+                cc / cb, (cc - cb) / batches * 1e6, paired(bare, ckpt));
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + table);
             st.execute("DROP TABLE IF EXISTS migobs_checkpoint");
@@ -173,12 +212,19 @@ public final class OverheadCommand {
         }
     }
 
-    private static void setUp(DataSource ds, String table, long rows) throws SQLException {
+    /**
+     * Creates and fills the table; {@code unlogged} makes it a PostgreSQL {@code UNLOGGED} table: the server then
+     * writes no WAL for it, work both variants pay alike whose disk flushes and checkpoints vary a run by ±10–30% on
+     * a small machine, and hide a 2% difference. The statements are the same; the ratio only gets stricter (the
+     * bare run is faster).
+     */
+    private static void setUp(DataSource ds, String table, boolean unlogged, long rows) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(true);
             try (Statement st = c.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS " + table);
-                st.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)");
+                st.execute("CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + table
+                        + " (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)");
             }
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (id, n) VALUES (?, 0)")) {
@@ -266,65 +312,60 @@ public final class OverheadCommand {
     }
 
     private static double median(List<double[]> xs, int column) {
-        double[] a = xs.stream().mapToDouble(x -> x[column]).toArray();
+        return median(xs.stream().mapToDouble(x -> x[column]).toArray());
+    }
+
+    private static double median(double[] xs) {
+        double[] a = xs.clone();
         Arrays.sort(a);
         int n = a.length;
         return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
     }
 
-    /** A DataSource over {@link DriverManager}: a new connection per call, as a pool would hand out. */
-    static final class UrlDataSource implements DataSource {
-        private final String url;
-        private final String user;
-        private final String password;
-
-        UrlDataSource(String url, String user, String password) {
-            this.url = url;
-            this.user = user;
-            this.password = password;
+    /**
+     * The ratio within each round (a variant's run over the bare run of the same round, which shares its drift —
+     * caches, bloat, the server's background work), as its median and that median's 95% confidence interval, for wall
+     * time and for the calling thread's CPU time: a claim such as "at most 2% slower" holds at 95% when the
+     * interval's upper end is at most 1.02. Rounds vary ±10–30% on a shared 2-core machine; the ratio of medians alone
+     * cannot tell 2% from noise.
+     */
+    private static String paired(List<double[]> bare, List<double[]> variant) {
+        StringBuilder sb = new StringBuilder();
+        for (int column = 0; column < 2; column++) {
+            double[] r = new double[bare.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = variant.get(i)[column] / bare.get(i)[column];
+            }
+            Arrays.sort(r);
+            int k = medianConfidenceRank(r.length);
+            String prefix = column == 0 ? "paired" : " cpu_paired";
+            sb.append(String.format(Locale.ROOT, "%s_ratio=%.4f %s_ci95=", prefix, median(r), prefix.strip()));
+            sb.append(k == 0 ? "n/a" : String.format(Locale.ROOT, "%.4f..%.4f", r[k - 1], r[r.length - k]));
         }
+        return sb.toString();
+    }
 
-        @Override
-        public Connection getConnection() throws SQLException {
-            return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+    /**
+     * The distribution-free 95% confidence interval of a median from {@code n} sorted samples is
+     * {@code [x(k), x(n − k + 1)]} (1-based ranks) for the largest {@code k} with
+     * {@code P(Binomial(n, ½) ≤ k − 1) ≤ 0.025}; 0 when {@code n} is too small for any (fewer than 6).
+     *
+     * @param n the number of samples, at least 0
+     * @return the rank {@code k}, or 0
+     */
+    static int medianConfidenceRank(int n) {
+        double logHalfN = -n * Math.log(2);
+        double cumulative = 0;
+        double logPmf = logHalfN; // P(X = 0)
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            cumulative += Math.exp(logPmf);
+            if (cumulative > 0.025) {
+                break;
+            }
+            k = i + 1; // P(X <= i) <= 0.025: rank i + 1 may bound the interval
+            logPmf += Math.log((double) (n - i) / (i + 1));
         }
-
-        @Override
-        public Connection getConnection(String u, String p) throws SQLException {
-            return DriverManager.getConnection(url, u, p);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
+        return k;
     }
 }

@@ -21,9 +21,23 @@ class OverheadCommandTest {
         List<String> lines = out.lines().filter(l -> l.startsWith("OVERHEAD ")).toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("OVERHEAD db=h2@mem variant=bare median_s=");
-        assertThat(lines.get(1)).contains("variant=migobs ").contains(" ratio=");
+        assertThat(lines.get(1)).contains("variant=migobs ").contains(" ratio=").contains(" paired_ratio=")
+                .contains(" cpu_paired_ratio=").contains(" cpu_extra_us_per_batch=");
         assertThat(lines.get(2)).contains("variant=migobs+checkpoint ").contains(" ratio=");
+        // one counted round: no confidence interval can be given for a median of one ratio
+        assertThat(lines.get(1)).contains(" paired_ci95=n/a").contains(" cpu_paired_ci95=n/a");
         assertThat(out).doesNotContain("jdbc:h2").doesNotContain("DB_CLOSE_DELAY");
+    }
+
+    @Test
+    void theMediansConfidenceIntervalUsesTheBinomialOrderStatistics() {
+        // textbook ranks (e.g. Conover, Practical Nonparametric Statistics, table A3): n = 6 gives [x(1), x(6)] at
+        // 96.9%; n = 10 gives [x(2), x(9)] at 97.9%; n = 20 gives [x(6), x(15)] at 95.9%; n = 100 gives [x(40), x(61)]
+        assertThat(OverheadCommand.medianConfidenceRank(5)).isZero();
+        assertThat(OverheadCommand.medianConfidenceRank(6)).isEqualTo(1);
+        assertThat(OverheadCommand.medianConfidenceRank(10)).isEqualTo(2);
+        assertThat(OverheadCommand.medianConfidenceRank(20)).isEqualTo(6);
+        assertThat(OverheadCommand.medianConfidenceRank(100)).isEqualTo(40);
     }
 
     @Test
@@ -42,5 +56,7 @@ class OverheadCommandTest {
                 sink)).isEqualTo(2);
         assertThat(OverheadCommand.run(new String[] {"--db", "jdbc:h2:mem:x", "--rows", "10", "--rounds", "1"},
                 sink)).isEqualTo(2);
+        assertThat(OverheadCommand.run(new String[] {"--db", "jdbc:h2:mem:x", "--rows", "10", "--unlogged"}, sink))
+                .as("UNLOGGED tables are PostgreSQL's").isEqualTo(2);
     }
 }
