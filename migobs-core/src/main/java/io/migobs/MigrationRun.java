@@ -437,23 +437,32 @@ public final class MigrationRun implements AutoCloseable {
     public RunReport execute(BatchWork work) {
         Checks.notNull(work, "batch work");
         while (hasNext()) {
-            Batch b = nextBatch();
-            try {
-                work.process(b);
-            } catch (Exception e) {
-                if (!b.isFinished()) {
-                    b.fail(e);
-                }
-                continue;
-            }
-            if (!b.isFinished()) {
-                IllegalStateException e = new IllegalStateException("batch work returned without calling complete"
-                        + " or fail on batch " + b.sequence() + " of migration '" + plan.name() + "'");
-                b.fail(e);
-                throw e;
-            }
+            executeOne(work);
         }
         return report();
+    }
+
+    /**
+     * One batch of {@link #execute(BatchWork)}: a method of its own, called once per batch, so that the JIT compiles
+     * it after a few hundred batches (a loop body inside a method called once per run stays interpreted until tens of
+     * thousands of iterations).
+     */
+    private void executeOne(BatchWork work) {
+        Batch b = nextBatch();
+        try {
+            work.process(b);
+        } catch (Exception e) {
+            if (!b.isFinished()) {
+                b.fail(e);
+            }
+            return;
+        }
+        if (!b.isFinished()) {
+            IllegalStateException e = new IllegalStateException("batch work returned without calling complete"
+                    + " or fail on batch " + b.sequence() + " of migration '" + plan.name() + "'");
+            b.fail(e);
+            throw e;
+        }
     }
 
     /** The work of one batch in {@link #execute(BatchWork)}. */
