@@ -209,11 +209,11 @@ public final class BackfillDriver {
     }
 
     /**
-     * What the batch loop carries from one batch to the next. The loop body is a method of its own ({@link
-     * #runBatch(MigrationRun, Loop, String, TimeSource)}), called once per batch: a loop inside a method called once per
-     * run is not compiled by the JIT until tens of thousands of iterations (HotSpot compiles a method after a few
-     * hundred calls), and the body ran interpreted for the whole of most backfills: in a CPU profile of the driver on
-     * PostgreSQL, a sixth of the CPU the driver spends outside the JDBC calls.
+     * What the batch loop carries from one batch to the next. The loop body is a method of its own
+     * ({@link #runBatch(MigrationRun, Loop, String, TimeSource)}), called once per batch: a loop inside a method
+     * called once per run is not compiled by the JIT until tens of thousands of iterations (HotSpot compiles a method
+     * after a few hundred calls), and the body ran interpreted for the whole of most backfills: in a CPU profile of
+     * the driver on PostgreSQL, a sixth of the CPU the driver spends outside the JDBC calls.
      */
     private static final class Loop {
         Connection conn;
