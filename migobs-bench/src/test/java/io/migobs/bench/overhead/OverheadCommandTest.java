@@ -30,9 +30,30 @@ class OverheadCommandTest {
     }
 
     @Test
+    void sevenTimedRoundsGiveAnIntervalAroundThePairedMedian() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code = OverheadCommand.run(new String[] {"--db", "jdbc:h2:mem:overhead_ci;DB_CLOSE_DELAY=-1",
+            "--rows", "2000", "--batch", "500", "--rounds", "8", "--table", "overhead_ci_items"},
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        List<String> variants = out.lines().filter(l -> l.startsWith("OVERHEAD ") && l.contains("paired")).toList();
+        assertThat(variants).as(out).hasSize(2);
+        for (String line : variants) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile(" paired_ratio=([0-9.]+) paired_ci95=([0-9.]+)\\.\\.([0-9.]+)").matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+            double median = Double.parseDouble(m.group(1));
+            // 7 ratios: the interval is [x(1), x(7)], the smallest and the largest, around the median x(4)
+            assertThat(Double.parseDouble(m.group(2))).as(line).isPositive().isLessThanOrEqualTo(median);
+            assertThat(Double.parseDouble(m.group(3))).as(line).isGreaterThanOrEqualTo(median);
+        }
+    }
+
+    @Test
     void theMediansConfidenceIntervalUsesTheBinomialOrderStatistics() {
-        // textbook ranks (e.g. Conover, Practical Nonparametric Statistics, table A3): n = 6 gives [x(1), x(6)] at
-        // 96.9%; n = 10 gives [x(2), x(9)] at 97.9%; n = 20 gives [x(6), x(15)] at 95.9%; n = 100 gives [x(40), x(61)]
+        // the sign test's ranks: n = 6 gives [x(1), x(6)] at 96.9%; n = 10 gives [x(2), x(9)] at 97.9%; n = 20 gives
+        // [x(6), x(15)] at 95.9%; n = 100 gives [x(40), x(61)] at 96.5%
         assertThat(OverheadCommand.medianConfidenceRank(5)).isZero();
         assertThat(OverheadCommand.medianConfidenceRank(6)).isEqualTo(1);
         assertThat(OverheadCommand.medianConfidenceRank(10)).isEqualTo(2);
