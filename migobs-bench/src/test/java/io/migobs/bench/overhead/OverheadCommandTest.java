@@ -10,14 +10,20 @@ import org.junit.jupiter.api.Test;
 
 class OverheadCommandTest {
 
-    @Test
-    void runsTheThreeVariantsOnH2AndPrintsTheirMediansAndRatios() throws Exception {
+    /** Runs {@code overhead} on an in-memory H2 database in batches of 500 and returns what it printed (exit 0). */
+    private static String overheadOnH2(String name, int rows, int rounds) throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = OverheadCommand.run(new String[] {"--db", "jdbc:h2:mem:overhead_test;DB_CLOSE_DELAY=-1",
-            "--rows", "3000", "--batch", "500", "--rounds", "2", "--table", "overhead_test_items"},
-                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code = OverheadCommand.run(new String[] {"--db", "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1",
+            "--rows", String.valueOf(rows), "--batch", "500", "--rounds", String.valueOf(rounds),
+            "--table", name + "_items"}, new PrintStream(buf, true, StandardCharsets.UTF_8));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void runsTheThreeVariantsOnH2AndPrintsTheirMediansAndRatios() throws Exception {
+        String out = overheadOnH2("overhead_test", 3000, 2);
         List<String> lines = out.lines().filter(l -> l.startsWith("OVERHEAD ")).toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("OVERHEAD db=h2@mem variant=bare median_s=");
@@ -31,12 +37,7 @@ class OverheadCommandTest {
 
     @Test
     void sevenTimedRoundsGiveAnIntervalAroundThePairedMedian() throws Exception {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = OverheadCommand.run(new String[] {"--db", "jdbc:h2:mem:overhead_ci;DB_CLOSE_DELAY=-1",
-            "--rows", "2000", "--batch", "500", "--rounds", "8", "--table", "overhead_ci_items"},
-                new PrintStream(buf, true, StandardCharsets.UTF_8));
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(out).isZero();
+        String out = overheadOnH2("overhead_ci", 2000, 8);
         List<String> variants = out.lines().filter(l -> l.startsWith("OVERHEAD ") && l.contains("paired")).toList();
         assertThat(variants).as(out).hasSize(2);
         for (String line : variants) {
