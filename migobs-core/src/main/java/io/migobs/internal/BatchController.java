@@ -203,10 +203,10 @@ public final class BatchController {
         final Object key;
         long obs = Long.MIN_VALUE;
         double value;
-        /** The reading before {@link #obs} (for an apply rate over two intervals). */
-        long prevObs = Long.MIN_VALUE;
-        double prevValue;
-        /** Older readings, newest first (for an apply rate over a span that holds enough commits). */
+        /**
+         * Readings before {@link #obs}, newest first (for an apply rate over a span that holds enough commits, and
+         * the worst of the last three readings).
+         */
         final long[] olderObs = new long[SPAN_READINGS];
         final double[] olderValue = new double[SPAN_READINGS];
         int older;
@@ -411,8 +411,6 @@ public final class BatchController {
         if (t.obs != Long.MIN_VALUE) {
             t.remember(t.obs, t.value);
         }
-        t.prevObs = t.obs;
-        t.prevValue = t.value;
         t.obs = observedNanos;
         t.value = value;
         t.proposal = proposal;
@@ -544,8 +542,8 @@ public final class BatchController {
         if (t.obs != Long.MIN_VALUE) {
             worst = above ? Math.max(worst, t.value) : Math.min(worst, t.value);
         }
-        if (t.prevObs != Long.MIN_VALUE) {
-            worst = above ? Math.max(worst, t.prevValue) : Math.min(worst, t.prevValue);
+        if (t.older > 0) {
+            worst = above ? Math.max(worst, t.olderValue[0]) : Math.min(worst, t.olderValue[0]);
         }
         if (above) {
             return worst > 0 ? target / worst - 1 : MAX_SLICE_SECONDS;

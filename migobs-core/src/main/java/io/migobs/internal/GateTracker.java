@@ -158,6 +158,27 @@ public final class GateTracker {
     }
 
     /**
+     * When the last reading was observed, on the run's clock: {@code now - ageNanos}, except that a reading with the
+     * same wall-clock observation time as the previous one (a source read again before it observed anew) gets the
+     * same time as before. Its age is measured in whole milliseconds against a clock that is not, so computed anew
+     * the same observation would move by up to a millisecond, and read as a new reading a millisecond after the
+     * last.
+     *
+     * @param now the read's time, on the run's clock
+     * @param ageNanos the reading's age (0 when unknown)
+     * @param observedMillis the reading's wall-clock observation time, or {@link Long#MIN_VALUE} when it has none
+     *        (the run's own statistics, observed when read)
+     * @return the observation time on the run's clock
+     */
+    public long observedNanos(long now, long ageNanos, long observedMillis) {
+        if (observedMillis == Long.MIN_VALUE || observedMillis != this.observedMillis) {
+            this.observedMillis = observedMillis;
+            this.observedNanos = now - ageNanos;
+        }
+        return observedNanos;
+    }
+
+    /**
      * Schedules the next read: one interval after the reading just taken was observed (its age given), so a source
      * that refreshes every interval is read soon after each refresh; once an interval after the read when the source
      * is older than an interval, or once an early read found a reading much older than the read was late (the
@@ -168,24 +189,6 @@ public final class GateTracker {
      * @param intervalNanos the gate's sample interval
      * @param ageNanos the reading's age (0 when unknown)
      */
-    /**
-     * When the last reading was observed, on the run's clock: {@code now - ageNanos}, except that a reading with the
-     * same wall-clock observation time as the previous one (a source read again before it observed anew) gets the
-     * same time as before. Its age is measured in whole milliseconds against a clock that is not, so computed anew
-     * the same observation would move by up to a millisecond, and read as a new reading a millisecond after the
-     * last.
-     *
-     * @param observedMillis the reading's wall-clock observation time, or {@link Long#MIN_VALUE} when it has none
-     *        (the run's own statistics, observed when read)
-     */
-    public long observedNanos(long now, long ageNanos, long observedMillis) {
-        if (observedMillis == Long.MIN_VALUE || observedMillis != this.observedMillis) {
-            this.observedMillis = observedMillis;
-            this.observedNanos = now - ageNanos;
-        }
-        return observedNanos;
-    }
-
     public void scheduleNext(long now, long intervalNanos, long ageNanos) {
         // an early read, read when due, finds a reading about as old as the read is late; one much older means the
         // source's timestamps are offset (its clock is behind), and aligning would only read it more often
