@@ -40,11 +40,44 @@ public final class BackfillDriver {
 
     /** Resolved SQL names for one database. */
     private record Schema(Sql sql, String table, List<String> keys, Keyset keyset, CheckpointTable checkpoint,
-            String describe) {
+            String describe, SelectCache selects) {
+
+        /** The batch's key query for a predicate text and a batch size. */
+        String select(String predicate, int size) {
+            return selects.get(this, predicate, size);
+        }
     }
+
+    /**
+     * The last key query built, reused while the predicate's shape and the batch size stay the same (they change
+     * at the first batch and when the controller resizes batches): building the text in every batch showed in the
+     * driver's CPU profile. Thread-safe: one immutable entry, replaced whole.
+     */
+    private static final class SelectCache {
+        private record Entry(String predicate, int size, String sql) {
+        }
+
+        private volatile Entry last;
+
+        String get(Schema s, String predicate, int size) {
+            Entry e = last;
+            if (e == null || e.size != size || !e.predicate.equals(predicate)) {
+                e = new Entry(predicate, size, "SELECT " + s.keyset().columnList() + " FROM " + s.table() + " WHERE "
+                        + predicate + " ORDER BY " + s.keyset().orderBy(false) + " LIMIT " + size);
+                last = e;
+            }
+            return e.sql;
+        }
+    }
+
+    /** How often the statement names {@value #RANGE_TOKEN}; 0 for the '?' form or an operation. */
+    private final int rangeTokens;
+    /** The last predicate text and the statement with it in place of each {@value #RANGE_TOKEN}; never modified. */
+    private volatile String[] rangeStatement;
 
     public BackfillDriver(BackfillSpec spec) {
         this.spec = spec;
+        this.rangeTokens = spec.statement() == null ? 0 : count(spec.statement(), RANGE_TOKEN);
     }
 
     private Schema schema(Connection c) throws SQLException {
@@ -54,7 +87,7 @@ public final class BackfillDriver {
             String table = sql.table(spec.table(), "table");
             List<String> keys = sql.columns(spec.keyColumns(), "key column");
             CheckpointTable cp = spec.checkpointing() ? new CheckpointTable(sql, spec.checkpointTable()) : null;
-            s = new Schema(sql, table, keys, new Keyset(keys), cp, Sql.describe(c));
+            s = new Schema(sql, table, keys, new Keyset(keys), cp, Sql.describe(c), new SelectCache());
             schema = s;
         }
         return s;
@@ -232,7 +265,9 @@ public final class BackfillDriver {
     /** One batch of the loop: its attempts (retries, splits after a statement timeout), then complete or fail. */
     private void runBatch(MigrationRun run, Loop loop, String migration, TimeSource time) {
         Batch batch = run.nextBatch();
-        MDC.put("phase", batch.phase());
+        if (!batch.phase().equals(MDC.get("phase"))) {
+            MDC.put("phase", batch.phase());
+        }
         int attempt = 0;
         // a statement timeout retries the batch with half its keys (down to one): the same range would
         // likely time out again, and a smaller one makes progress; the controller sizes the next batches
@@ -394,8 +429,7 @@ public final class BackfillDriver {
         }
         List<Object> upTo = Keys.components(spec.upTo(), spec.keyColumns().size(), "range upper bound");
         Keyset.Predicate p = s.keyset().range(lower, upTo);
-        String q = "SELECT " + s.keyset().columnList() + " FROM " + s.table() + " WHERE " + p.sql() + " ORDER BY "
-                + s.keyset().orderBy(false) + " LIMIT " + size;
+        String q = s.select(p.sql(), size);
         long n = 0;
         Object first = null;
         Object last = null;
@@ -414,7 +448,7 @@ public final class BackfillDriver {
                         longKey = first instanceof Long && Keys.isIntegerColumn(rs);
                     } else if (longKey) {
                         lastLong = rs.getLong(1);
-                        if (rs.wasNull()) {
+                        if (lastLong == 0 && rs.wasNull()) { // getLong reads NULL as 0: ask only then
                             Keys.normalize(null, spec.keyColumns().get(0)); // throws: keys must not be NULL
                         }
                     } else {
@@ -469,11 +503,16 @@ public final class BackfillDriver {
     private long runStatement(Connection c, Schema s, KeyRange range, List<Object> lower, Object first)
             throws SQLException {
         String stmt = spec.statement();
-        if (stmt.contains(RANGE_TOKEN)) {
-            try (PreparedStatement ps = c.prepareStatement(stmt.replace(RANGE_TOKEN, range.predicate()))) {
+        if (rangeTokens > 0) {
+            String[] last = rangeStatement;
+            if (last == null || !last[0].equals(range.predicate())) {
+                last = new String[] {range.predicate(), stmt.replace(RANGE_TOKEN, range.predicate())};
+                rangeStatement = last;
+            }
+            try (PreparedStatement ps = c.prepareStatement(last[1])) {
                 timeout(ps);
                 int i = 1;
-                for (int k = 0; k < count(stmt, RANGE_TOKEN); k++) {
+                for (int k = 0; k < rangeTokens; k++) {
                     i = range.bind(ps, i);
                 }
                 return ps.executeUpdate();

@@ -2,6 +2,7 @@ package io.migobs.jdbc.internal;
 
 import io.migobs.jdbc.KeyRange;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Keyset predicates over quoted key columns: {@code (lower, upper]}, index-friendly for composite keys. Not API. */
@@ -11,12 +12,27 @@ public final class Keyset {
     private final String columnList;
     private final String ascending;
     private final String descending;
+    /**
+     * The predicate texts by shape: the text of a range depends only on which bounds it has, never on their values;
+     * index {@code (lower ? 1 : 0) + (upper ? 2 : 0)}. Built on first use: the driver asks for two ranges per batch.
+     */
+    private final String[] predicates = new String[4];
+
+    /** The positions, in the bound's key components, of one bound's placeholder values, in order. */
+    private final int[] lowerFrom;
+    private final int[] upperFrom;
 
     public Keyset(List<String> quotedColumns) {
         this.cols = List.copyOf(quotedColumns);
         this.columnList = String.join(", ", cols);
         this.ascending = order(cols, false);
         this.descending = order(cols, true);
+        List<Integer> from = new ArrayList<>();
+        lowerBound(new StringBuilder(), from);
+        this.lowerFrom = from.stream().mapToInt(Integer::intValue).toArray();
+        from.clear();
+        upperBound(new StringBuilder(), from);
+        this.upperFrom = from.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static String order(List<String> cols, boolean descending) {
@@ -38,16 +54,16 @@ public final class Keyset {
         return columnList;
     }
 
-    /** Appends "col > L" (exclusive) or "col >= L" (inclusive) in keyset form. */
-    private void lowerBound(List<Object> l, boolean inclusive, StringBuilder sql, List<Object> binds) {
+    /** Appends "col > L" in keyset form, and the positions in L of its placeholders' values. */
+    private void lowerBound(StringBuilder sql, List<Integer> from) {
         int n = cols.size();
         if (n == 1) {
-            sql.append(cols.get(0)).append(inclusive ? " >= ?" : " > ?");
-            binds.add(l.get(0));
+            sql.append(cols.get(0)).append(" > ?");
+            from.add(0);
             return;
         }
         sql.append(cols.get(0)).append(" >= ? AND (");
-        binds.add(l.get(0));
+        from.add(0);
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 sql.append(" OR ");
@@ -55,23 +71,24 @@ public final class Keyset {
             sql.append('(');
             for (int j = 0; j < i; j++) {
                 sql.append(cols.get(j)).append(" = ? AND ");
-                binds.add(l.get(j));
+                from.add(j);
             }
-            sql.append(cols.get(i)).append(i == n - 1 && inclusive ? " >= ?" : " > ?").append(')');
-            binds.add(l.get(i));
+            sql.append(cols.get(i)).append(" > ?").append(')');
+            from.add(i);
         }
         sql.append(')');
     }
 
-    private void upperBound(List<Object> u, StringBuilder sql, List<Object> binds) {
+    /** Appends "col <= U" in keyset form, and the positions in U of its placeholders' values. */
+    private void upperBound(StringBuilder sql, List<Integer> from) {
         int n = cols.size();
         if (n == 1) {
             sql.append(cols.get(0)).append(" <= ?");
-            binds.add(u.get(0));
+            from.add(0);
             return;
         }
         sql.append(cols.get(0)).append(" <= ? AND (");
-        binds.add(u.get(0));
+        from.add(0);
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 sql.append(" OR ");
@@ -79,32 +96,54 @@ public final class Keyset {
             sql.append('(');
             for (int j = 0; j < i; j++) {
                 sql.append(cols.get(j)).append(" = ? AND ");
-                binds.add(u.get(j));
+                from.add(j);
             }
             sql.append(cols.get(i)).append(i == n - 1 ? " <= ?" : " < ?").append(')');
-            binds.add(u.get(i));
+            from.add(i);
         }
         sql.append(')');
+    }
+
+    private String predicate(boolean lower, boolean upper) {
+        int shape = (lower ? 1 : 0) + (upper ? 2 : 0);
+        String text = predicates[shape];
+        if (text == null) {
+            StringBuilder sql = new StringBuilder("(");
+            List<Integer> ignored = new ArrayList<>();
+            if (lower) {
+                lowerBound(sql, ignored);
+            }
+            if (upper) {
+                if (lower) {
+                    sql.append(" AND ");
+                }
+                upperBound(sql, ignored);
+            }
+            if (!lower && !upper) {
+                sql.append("1=1");
+            }
+            text = sql.append(')').toString();
+            predicates[shape] = text; // a race builds the same text twice: harmless
+        }
+        return text;
     }
 
     /** The predicate for (lower, upper]; either may be null. */
     public Predicate range(List<Object> lower, List<Object> upper) {
-        StringBuilder sql = new StringBuilder("(");
-        List<Object> binds = new ArrayList<>();
+        int size = (lower == null ? 0 : lowerFrom.length) + (upper == null ? 0 : upperFrom.length);
+        Object[] binds = new Object[size];
+        int k = 0;
         if (lower != null) {
-            lowerBound(lower, false, sql, binds);
+            for (int i : lowerFrom) {
+                binds[k++] = lower.get(i);
+            }
         }
         if (upper != null) {
-            if (lower != null) {
-                sql.append(" AND ");
+            for (int i : upperFrom) {
+                binds[k++] = upper.get(i);
             }
-            upperBound(upper, sql, binds);
         }
-        if (lower == null && upper == null) {
-            sql.append("1=1");
-        }
-        sql.append(')');
-        return new Predicate(sql.toString(), binds);
+        return new Predicate(predicate(lower != null, upper != null), Arrays.asList(binds));
     }
 
     public KeyRange keyRange(List<Object> lower, List<Object> upper, long rows) {
