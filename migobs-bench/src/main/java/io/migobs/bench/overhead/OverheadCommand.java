@@ -22,8 +22,8 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 /**
- * {@code overhead --db JDBC_URL --rows N [--batch B] [--rounds R] [--user U] [--password P]}: the end-to-end cost of
- * instrumentation. The same keyset backfill ({@code UPDATE t SET n = n + 1} over key ranges of a fixed batch size,
+ * {@code overhead --db JDBC_URL --rows N [--batch B] [--rounds R] [--user U] [--password P] [--table T] [--unlogged]
+ * [--skip-checkpoint]}: the end-to-end cost of instrumentation. The same keyset backfill ({@code UPDATE t SET n = n + 1} over key ranges of a fixed batch size,
  * one transaction per batch, keys selected with {@code ORDER BY id LIMIT B}) runs as a bare JDBC loop and through
  * {@code MigrationRun} + {@code migobs-jdbc}'s {@link JdbcBackfill}, without and with the checkpoint, alternated over
  * several rounds in one process, the order rotated each round (the first round warms up and is not counted;
@@ -32,17 +32,26 @@ import javax.sql.DataSource;
  * the ratios of medians, the median ratio within a round with its 95% confidence interval, and the same for the
  * calling thread's CPU time, which other load on the machine disturbs far less (on H2 in memory the database works
  * on the calling thread too; on a server it measures the client's side only, which is where the instrumentation
- * runs).
+ * runs), and the bytes the calling thread allocated per batch, which no other load disturbs.
+ * {@code --skip-checkpoint} leaves out the checkpoint variant: a third more rounds in the same time for the claim
+ * about the run without it.
  */
 public final class OverheadCommand {
     private static final String USAGE = "usage: overhead --db JDBC_URL --rows N [--batch 1000] [--rounds 11]"
-            + " [--user U] [--password P] [--table migobs_overhead] [--unlogged]";
+            + " [--user U] [--password P] [--table migobs_overhead] [--unlogged] [--skip-checkpoint]";
 
     /** Connections in the pool: the run holds one for its batches and may borrow one more at its start and end. */
     private static final int POOL_SIZE = 4;
 
     private static final java.lang.management.ThreadMXBean CPU =
             java.lang.management.ManagementFactory.getThreadMXBean();
+    /** HotSpot's extension: the bytes a thread allocated, which no other load on the machine disturbs. */
+    private static final com.sun.management.ThreadMXBean ALLOC = (com.sun.management.ThreadMXBean) CPU;
+
+    /** Per timed run: wall seconds, the calling thread's CPU seconds, the bytes it allocated. */
+    private static final int WALL = 0;
+    private static final int THREAD_CPU = 1;
+    private static final int ALLOCATED = 2;
 
     private OverheadCommand() {
     }
@@ -64,9 +73,14 @@ public final class OverheadCommand {
         String password = null;
         String table = "migobs_overhead";
         boolean unlogged = false;
+        boolean skipCheckpoint = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--unlogged")) {
                 unlogged = true;
+                continue;
+            }
+            if (args[i].equals("--skip-checkpoint")) {
+                skipCheckpoint = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -107,10 +121,10 @@ public final class OverheadCommand {
             System.err.println("--unlogged is for PostgreSQL only, not " + db);
             return 2;
         }
-        out.printf(Locale.ROOT, "overhead: db=%s rows=%d batch=%d rounds=%d%s (first round is warm-up)%n", db, rows,
-                batch, rounds, unlogged ? " table=unlogged" : "");
+        out.printf(Locale.ROOT, "overhead: db=%s rows=%d batch=%d rounds=%d%s%s (first round is warm-up)%n", db,
+                rows, batch, rounds, unlogged ? " table=unlogged" : "", skipCheckpoint ? " checkpoint=skipped" : "");
         try (HikariDataSource ds = pool(url, user, password)) {
-            return measure(ds, db, table, unlogged, rows, batch, rounds, out);
+            return measure(ds, db, table, unlogged, !skipCheckpoint, rows, batch, rounds, out);
         }
     }
 
@@ -130,55 +144,56 @@ public final class OverheadCommand {
         return new HikariDataSource(config);
     }
 
-    private static int measure(DataSource ds, String db, String table, boolean unlogged, long rows, int batch,
-            int rounds, PrintStream out) throws SQLException {
+    private static int measure(DataSource ds, String db, String table, boolean unlogged, boolean checkpoint, long rows,
+            int batch, int rounds, PrintStream out) throws SQLException {
         setUp(ds, table, unlogged, rows);
-        List<double[]> bare = new ArrayList<>();
-        List<double[]> plain = new ArrayList<>();
-        List<double[]> ckpt = new ArrayList<>();
+        String[] names = checkpoint ? new String[] {"bare", "migobs", "migobs+checkpoint"}
+                : new String[] {"bare", "migobs"};
+        List<List<double[]>> timed = new ArrayList<>();
+        for (int v = 0; v < names.length; v++) {
+            timed.add(new ArrayList<>());
+        }
         boolean vacuum = db.startsWith("postgresql");
         for (int r = 0; r < rounds; r++) {
-            double[] a = null;
-            double[] b = null;
-            double[] c = null;
+            double[][] run = new double[names.length][];
             // rotate the order each round so that drift (caches, bloat, other load) does not favour one variant
-            for (int k = 0; k < 3; k++) {
-                int which = (k + r) % 3;
+            for (int k = 0; k < names.length; k++) {
+                int which = (k + r) % names.length;
                 settle(ds, table, vacuum);
-                if (which == 0) {
-                    a = bareLoop(ds, table, batch, rows);
-                } else if (which == 1) {
-                    b = migobs(ds, table, batch, rows, false, r);
-                } else {
-                    c = migobs(ds, table, batch, rows, true, r);
+                run[which] = which == 0 ? bareLoop(ds, table, batch, rows)
+                        : migobs(ds, table, batch, rows, which == 2, r);
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d%s:", r,
+                    r == 0 ? " (warm-up)" : ""));
+            for (int v = 0; v < names.length; v++) {
+                line.append(String.format(Locale.ROOT, " %s=%.3f s (cpu %.3f)", names[v], run[v][WALL],
+                        run[v][THREAD_CPU]));
+                if (r > 0) {
+                    timed.get(v).add(run[v]);
                 }
             }
-            out.printf(Locale.ROOT, "round %d%s: bare=%.3f s (cpu %.3f) migobs=%.3f s (cpu %.3f)"
-                    + " migobs+checkpoint=%.3f s (cpu %.3f)%n", r, r == 0 ? " (warm-up)" : "", a[0], a[1], b[0], b[1],
-                    c[0], c[1]);
-            if (r > 0) {
-                bare.add(a);
-                plain.add(b);
-                ckpt.add(c);
-            }
+            out.println(line);
         }
-        double mb = median(bare, 0);
-        double mp = median(plain, 0);
-        double mc = median(ckpt, 0);
-        double cb = median(bare, 1);
-        double cp = median(plain, 1);
-        double cc = median(ckpt, 1);
-        // the calling thread's extra CPU per batch: on a server, the client's side of the instrumentation, which runs
-        // in series with the statements (the same ones), so its share of a batch bounds the wall-time overhead
+        List<double[]> bare = timed.get(0);
+        double mb = median(bare, WALL);
+        double cb = median(bare, THREAD_CPU);
+        double ab = median(bare, ALLOCATED);
         long batches = (rows + batch - 1) / batch;
-        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=bare median_s=%.3f rows_per_s=%.0f cpu_median_s=%.3f%n", db, mb,
-                rows / mb, cb);
-        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=migobs median_s=%.3f rows_per_s=%.0f ratio=%.4f"
-                + " cpu_median_s=%.3f cpu_ratio=%.4f cpu_extra_us_per_batch=%.1f %s%n", db, mp, rows / mp, mp / mb, cp,
-                cp / cb, (cp - cb) / batches * 1e6, paired(bare, plain));
-        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=migobs+checkpoint median_s=%.3f rows_per_s=%.0f ratio=%.4f"
-                + " cpu_median_s=%.3f cpu_ratio=%.4f cpu_extra_us_per_batch=%.1f %s%n", db, mc, rows / mc, mc / mb, cc,
-                cc / cb, (cc - cb) / batches * 1e6, paired(bare, ckpt));
+        out.printf(Locale.ROOT, "OVERHEAD db=%s variant=bare median_s=%.3f rows_per_s=%.0f cpu_median_s=%.3f"
+                + " alloc_per_batch_bytes=%.0f%n", db, mb, rows / mb, cb, ab / batches);
+        for (int v = 1; v < names.length; v++) {
+            List<double[]> variant = timed.get(v);
+            double m = median(variant, WALL);
+            double c = median(variant, THREAD_CPU);
+            // the calling thread's extra CPU per batch: on a server, the client's side of the instrumentation, which
+            // runs in series with the statements (the same ones), so its share of a batch bounds the wall-time
+            // overhead; the extra bytes allocated per batch, which no other load disturbs, are the steadiest measure
+            // of the work the instrumentation adds
+            out.printf(Locale.ROOT, "OVERHEAD db=%s variant=%s median_s=%.3f rows_per_s=%.0f ratio=%.4f"
+                    + " cpu_median_s=%.3f cpu_ratio=%.4f cpu_extra_us_per_batch=%.1f alloc_extra_bytes_per_batch=%.0f"
+                    + " %s%n", db, names[v], m, rows / m, m / mb, c, c / cb, (c - cb) / batches * 1e6,
+                    (median(variant, ALLOCATED) - ab) / batches, paired(bare, variant));
+        }
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + table);
             st.execute("DROP TABLE IF EXISTS migobs_checkpoint");
@@ -243,6 +258,7 @@ public final class OverheadCommand {
 
     /** The hand-written loop: the same statements per batch as the driver, without the run. */
     private static double[] bareLoop(DataSource ds, String table, int batch, long rows) throws SQLException {
+        long alloc0 = ALLOC.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
         long cpu0 = CPU.getCurrentThreadCpuTime();
         long done = 0;
@@ -283,7 +299,14 @@ public final class OverheadCommand {
         if (done != rows) {
             throw new IllegalStateException("bare loop did " + done + " rows, expected " + rows);
         }
-        return new double[] {(System.nanoTime() - t0) / 1e9, (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9};
+        return measured(t0, cpu0, alloc0);
+    }
+
+    /** What a run took since the readings given, in the order {@link #WALL}, {@link #THREAD_CPU}, {@link #ALLOCATED}. */
+    private static double[] measured(long t0, long cpu0, long alloc0) {
+        long wall = System.nanoTime() - t0;
+        long cpu = CPU.getCurrentThreadCpuTime() - cpu0;
+        return new double[] {wall / 1e9, cpu / 1e9, ALLOC.getCurrentThreadAllocatedBytes() - alloc0};
     }
 
     private static double[] migobs(DataSource ds, String table, int batch, long rows, boolean checkpoint, int round) {
@@ -300,10 +323,11 @@ public final class OverheadCommand {
                         .build())
                 .build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        long alloc0 = ALLOC.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
         long cpu0 = CPU.getCurrentThreadCpuTime();
         RunReport report = backfill.run(plan, run -> run.meterRegistry(registry));
-        double[] s = {(System.nanoTime() - t0) / 1e9, (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9};
+        double[] s = measured(t0, cpu0, alloc0);
         if (report.state() != RunState.COMPLETED || report.rowsProcessed() != rows) {
             throw new IllegalStateException("instrumented run ended " + report.state() + " after "
                     + report.rowsProcessed() + " rows: " + report.reason());

@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
 class OverheadCommandTest {
 
     /** Runs {@code overhead} on an in-memory H2 database in batches of 500 and returns what it printed (exit 0). */
-    private static String overheadOnH2(String name, int rows, int rounds) throws Exception {
+    private static String overheadOnH2(String name, int rows, int rounds, String... more) throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = OverheadCommand.run(new String[] {"--db", "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1",
-            "--rows", String.valueOf(rows), "--batch", "500", "--rounds", String.valueOf(rounds),
-            "--table", name + "_items"}, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        List<String> args = new java.util.ArrayList<>(List.of("--db", "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1",
+                "--rows", String.valueOf(rows), "--batch", "500", "--rounds", String.valueOf(rounds),
+                "--table", name + "_items"));
+        args.addAll(List.of(more));
+        int code = OverheadCommand.run(args.toArray(String[]::new), new PrintStream(buf, true, StandardCharsets.UTF_8));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
         return out;
@@ -30,9 +32,31 @@ class OverheadCommandTest {
         assertThat(lines.get(1)).contains("variant=migobs ").contains(" ratio=").contains(" paired_ratio=")
                 .contains(" cpu_paired_ratio=").contains(" cpu_extra_us_per_batch=");
         assertThat(lines.get(2)).contains("variant=migobs+checkpoint ").contains(" ratio=");
+        // the bare loop allocates per batch (its statements, the driver's rows); each variant's extra is reported
+        assertThat(Double.parseDouble(field(lines.get(0), "alloc_per_batch_bytes"))).isPositive();
+        assertThat(field(lines.get(1), "alloc_extra_bytes_per_batch")).matches("-?[0-9]+");
+        assertThat(field(lines.get(2), "alloc_extra_bytes_per_batch")).matches("-?[0-9]+");
         // one counted round: no confidence interval can be given for a median of one ratio
         assertThat(lines.get(1)).contains(" paired_ci95=n/a").contains(" cpu_paired_ci95=n/a");
         assertThat(out).doesNotContain("jdbc:h2").doesNotContain("DB_CLOSE_DELAY");
+    }
+
+    @Test
+    void skipCheckpointRunsTheBareLoopAgainstTheRunWithoutCheckpointOnly() throws Exception {
+        String out = overheadOnH2("overhead_skip", 2000, 3, "--skip-checkpoint");
+        assertThat(out).contains("checkpoint=skipped");
+        List<String> lines = out.lines().filter(l -> l.startsWith("OVERHEAD ")).toList();
+        assertThat(lines).as(out).hasSize(2);
+        assertThat(lines.get(1)).contains("variant=migobs ").contains(" paired_ratio=");
+        List<String> rounds = out.lines().filter(l -> l.startsWith("round ")).toList();
+        assertThat(rounds).hasSize(3).allSatisfy(l -> assertThat(l).contains(" bare=").contains(" migobs=")
+                .doesNotContain("checkpoint"));
+    }
+
+    private static String field(String line, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" " + name + "=(\\S+)").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        return m.group(1);
     }
 
     @Test
