@@ -37,7 +37,9 @@ class OverheadCommandTest {
         assertThat(field(lines.get(1), "alloc_extra_bytes_per_batch")).matches("-?[0-9]+");
         assertThat(field(lines.get(2), "alloc_extra_bytes_per_batch")).matches("-?[0-9]+");
         // one counted round: no confidence interval can be given for a median of one ratio
-        assertThat(lines.get(1)).contains(" paired_ci95=n/a").contains(" cpu_paired_ci95=n/a");
+        assertThat(lines.get(1)).contains(" paired_ci95=n/a").contains(" cpu_paired_ci95=n/a")
+                .contains(" client_bound_ci95=n/a").contains(" process_cpu_extra_us_per_batch=");
+        assertThat(Double.parseDouble(field(lines.get(1), "client_bound_ratio"))).isPositive();
         assertThat(out).doesNotContain("jdbc:h2").doesNotContain("DB_CLOSE_DELAY");
     }
 
@@ -65,13 +67,16 @@ class OverheadCommandTest {
         List<String> variants = out.lines().filter(l -> l.startsWith("OVERHEAD ") && l.contains("paired")).toList();
         assertThat(variants).as(out).hasSize(2);
         for (String line : variants) {
-            java.util.regex.Matcher m = java.util.regex.Pattern
-                    .compile(" paired_ratio=([0-9.]+) paired_ci95=([0-9.]+)\\.\\.([0-9.]+)").matcher(line);
-            assertThat(m.find()).as(line).isTrue();
-            double median = Double.parseDouble(m.group(1));
-            // 7 ratios: the interval is [x(1), x(7)], the smallest and the largest, around the median x(4)
-            assertThat(Double.parseDouble(m.group(2))).as(line).isPositive().isLessThanOrEqualTo(median);
-            assertThat(Double.parseDouble(m.group(3))).as(line).isGreaterThanOrEqualTo(median);
+            for (String estimate : List.of("paired", "cpu_paired", "client_bound")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(" " + estimate
+                        + "_ratio=(-?[0-9.]+) " + estimate + "_ci95=(-?[0-9.]+)\\.\\.(-?[0-9.]+)").matcher(line);
+                assertThat(m.find()).as(estimate + " in " + line).isTrue();
+                double median = Double.parseDouble(m.group(1));
+                // 7 ratios: the interval is [x(1), x(7)], the smallest and the largest, around the median x(4)
+                assertThat(Double.parseDouble(m.group(2))).as(line).isLessThanOrEqualTo(median);
+                assertThat(Double.parseDouble(m.group(3))).as(line).isGreaterThanOrEqualTo(median);
+            }
+            assertThat(Double.parseDouble(field(line, "paired_ci95").split("\\.\\.")[0])).as(line).isPositive();
         }
     }
 

@@ -468,7 +468,9 @@ public final class BackfillDriver {
                         batch.phase(), Checkpoint.Status.COMPLETED, time.wallTimeMillis()), migration, rowsDone);
             }
             c.commit();
-            debug("batch", "migration={} batch={} rows=0 outcome=exhausted", migration, batch.sequence());
+            if (LOG.isDebugEnabled()) {
+                debug("batch", "migration={} batch={} rows=0 outcome=exhausted", migration, batch.sequence());
+            }
             return new Outcome(0, prevCursor, true);
         }
         List<Object> upper = Keys.components(last, spec.keyColumns().size(), "key");
@@ -487,8 +489,10 @@ public final class BackfillDriver {
                     migration, rowsDone);
         }
         c.commit();
-        debug("batch", "migration={} batch={} range=\"{}\" rows={} changed={} last={}", migration,
-                batch.sequence(), range, n, changed, isLast);
+        if (LOG.isDebugEnabled()) { // checked first: the arguments' array and boxes would cost every batch
+            debug("batch", "migration={} batch={} range=\"{}\" rows={} changed={} last={}", migration,
+                    batch.sequence(), range, n, changed, isLast);
+        }
         return new Outcome(n, last, isLast);
     }
 
