@@ -23,18 +23,19 @@ import javax.sql.DataSource;
 
 /**
  * {@code overhead --db JDBC_URL --rows N [--batch B] [--rounds R] [--user U] [--password P] [--table T] [--unlogged]
- * [--skip-checkpoint]}: the end-to-end cost of instrumentation. The same keyset backfill ({@code UPDATE t SET n = n + 1} over key ranges of a fixed batch size,
- * one transaction per batch, keys selected with {@code ORDER BY id LIMIT B}) runs as a bare JDBC loop and through
- * {@code MigrationRun} + {@code migobs-jdbc}'s {@link JdbcBackfill}, without and with the checkpoint, alternated over
- * several rounds in one process, the order rotated each round (the first round warms up and is not counted;
- * on PostgreSQL the table is vacuumed before each timed run, and {@code --unlogged} makes it an {@code UNLOGGED}
- * table). Both variants borrow their connections from one HikariCP pool. Prints the median wall time of each and
- * the ratios of medians, the median ratio within a round with its 95% confidence interval, and the same for the
- * calling thread's CPU time, which other load on the machine disturbs far less (on H2 in memory the database works
- * on the calling thread too; on a server it measures the client's side only, which is where the instrumentation
- * runs), and the bytes the calling thread allocated per batch, which no other load disturbs.
- * {@code --skip-checkpoint} leaves out the checkpoint variant: a third more rounds in the same time for the claim
- * about the run without it.
+ * [--skip-checkpoint]}: the end-to-end cost of instrumentation. The same keyset backfill
+ * ({@code UPDATE t SET n = n + 1} over key ranges of a fixed batch size, one transaction per batch, keys selected
+ * with {@code ORDER BY id LIMIT B}) runs as a bare JDBC loop and through {@code MigrationRun} + {@code migobs-jdbc}'s
+ * {@link JdbcBackfill}, without and with the checkpoint, alternated over several rounds in one process, the order
+ * rotated each round (the first round warms up and is not counted; on PostgreSQL the table is vacuumed before each
+ * timed run, and {@code --unlogged} makes it an {@code UNLOGGED} table). Both variants borrow their connections from
+ * one HikariCP pool. Prints the median wall time of each and the ratios of medians, the median ratio within a round
+ * with its 95% confidence interval, and the same for the calling thread's CPU time, which other load on the machine
+ * disturbs far less (on H2 in memory the database works on the calling thread too; on a server it measures the
+ * client's side only, which is where the instrumentation runs), the client bound (the wall-time ratio without the
+ * server's own variation, {@link #paired}), and the bytes the calling thread allocated per batch, which no other load
+ * disturbs. {@code --skip-checkpoint} leaves out the checkpoint variant: half again as many rounds in the same time
+ * for the claim about the run without it.
  */
 public final class OverheadCommand {
     private static final String USAGE = "usage: overhead --db JDBC_URL --rows N [--batch 1000] [--rounds 11]"
@@ -48,9 +49,9 @@ public final class OverheadCommand {
     /** HotSpot's extension: the bytes a thread allocated, which no other load on the machine disturbs. */
     private static final com.sun.management.ThreadMXBean ALLOC = (com.sun.management.ThreadMXBean) CPU;
 
-    /** HotSpot's extension: the CPU time of the whole process (the JIT compiler's and the collector's threads too). */
-    private static final com.sun.management.OperatingSystemMXBean PROCESS =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    /** HotSpot's extension: the CPU time of the whole process (the JIT compiler's and the collector's threads). */
+    private static final com.sun.management.OperatingSystemMXBean PROCESS = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     /**
      * Per timed run: wall seconds, the calling thread's CPU seconds, the bytes it allocated, the process's CPU
@@ -199,10 +200,11 @@ public final class OverheadCommand {
             // overhead; the extra bytes allocated per batch, which no other load disturbs, are the steadiest measure
             // of the work the instrumentation adds
             out.printf(Locale.ROOT, "OVERHEAD db=%s variant=%s median_s=%.3f rows_per_s=%.0f ratio=%.4f"
-                    + " cpu_median_s=%.3f cpu_ratio=%.4f cpu_extra_us_per_batch=%.1f process_cpu_extra_us_per_batch=%.1f"
-                    + " alloc_extra_bytes_per_batch=%.0f %s%n", db, names[v], m, rows / m, m / mb, c, c / cb,
-                    (c - cb) / batches * 1e6, (median(variant, PROCESS_CPU) - pb) / batches * 1e6,
-                    (median(variant, ALLOCATED) - ab) / batches, paired(bare, variant));
+                    + " cpu_median_s=%.3f cpu_ratio=%.4f cpu_extra_us_per_batch=%.1f"
+                    + " process_cpu_extra_us_per_batch=%.1f alloc_extra_bytes_per_batch=%.0f %s%n", db, names[v], m,
+                    rows / m, m / mb, c, c / cb, (c - cb) / batches * 1e6,
+                    (median(variant, PROCESS_CPU) - pb) / batches * 1e6, (median(variant, ALLOCATED) - ab) / batches,
+                    paired(bare, variant));
         }
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + table);
@@ -226,7 +228,7 @@ public final class OverheadCommand {
         return kind + host;
     }
 
-    /** Between timed runs: PostgreSQL's {@code UPDATE} leaves dead row versions; vacuum them so each run starts alike. */
+    /** Between timed runs: PostgreSQL's {@code UPDATE} leaves dead row versions; vacuum them so runs start alike. */
     private static void settle(DataSource ds, String table, boolean vacuum) throws SQLException {
         if (!vacuum) {
             return;
