@@ -374,7 +374,7 @@ public final class OverheadCommand {
      * is client work in series with them: this is the wall-time ratio with the server's variation taken out — the
      * ratio on a database server of its own, where the client's CPU is all the difference.
      */
-    private static String paired(List<double[]> bare, List<double[]> variant) {
+    static String paired(List<double[]> bare, List<double[]> variant) {
         int n = bare.size();
         double[] wall = new double[n];
         double[] cpu = new double[n];

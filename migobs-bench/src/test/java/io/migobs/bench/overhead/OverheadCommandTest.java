@@ -81,6 +81,26 @@ class OverheadCommandTest {
     }
 
     @Test
+    void theClientBoundAddsTheVariantsExtraProcessCpuToTheBareRunsWallTime() {
+        // per run: wall s, calling thread's CPU s, bytes allocated, process CPU s; six rounds whose wall times swing
+        // with the server (the variant's up to 1.5x the bare run's) while the process spends 0.01-0.06 s more
+        List<double[]> bare = new java.util.ArrayList<>();
+        List<double[]> variant = new java.util.ArrayList<>();
+        double[] extra = {0.01, 0.02, 0.03, 0.04, 0.05, 0.06};
+        double[] swing = {0.9, 1.5, 1.0, 1.2, 0.8, 1.1};
+        for (int i = 0; i < 6; i++) {
+            bare.add(new double[] {2.0, 0.1, 1000, 0.5});
+            variant.add(new double[] {2.0 * swing[i], 0.11, 1100, 0.5 + extra[i]});
+        }
+        String out = OverheadCommand.paired(bare, variant);
+        // (2.0 + extra) / 2.0 for extra 0.01..0.06: 1.005..1.030, median 1.0175; six values give [x(1), x(6)]
+        assertThat(out).contains("client_bound_ratio=1.0175 client_bound_ci95=1.0050..1.0300");
+        // the wall-time ratios are the swings: median of 0.8..1.5 is (1.0 + 1.1) / 2
+        assertThat(out).contains("paired_ratio=1.0500 paired_ci95=0.8000..1.5000");
+        assertThat(out).contains("cpu_paired_ratio=1.1000 cpu_paired_ci95=1.1000..1.1000");
+    }
+
+    @Test
     void theMediansConfidenceIntervalUsesTheBinomialOrderStatistics() {
         // the sign test's ranks: n = 6 gives [x(1), x(6)] at 96.9%; n = 10 gives [x(2), x(9)] at 97.9%; n = 20 gives
         // [x(6), x(15)] at 95.9%; n = 100 gives [x(40), x(61)] at 96.5%
