@@ -372,7 +372,8 @@ public final class OverheadCommand {
      * beyond the bare run's (the calling thread, the collector, the JIT compiler), over the bare run's wall time.
      * Both variants send the server the same statements, one at a time, so what the instrumentation adds to a batch
      * is client work in series with them: this is the wall-time ratio with the server's variation taken out — the
-     * ratio on a database server of its own, where the client's CPU is all the difference.
+     * ratio on a database server of its own, where the client's CPU is all the difference. It is for a database
+     * server: with H2 in memory the database works inside the process, and its CPU's variation is in the bound.
      */
     static String paired(List<double[]> bare, List<double[]> variant) {
         int n = bare.size();
