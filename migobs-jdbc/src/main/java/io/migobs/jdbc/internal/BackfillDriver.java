@@ -50,8 +50,8 @@ public final class BackfillDriver {
 
     /**
      * The last key query built, reused while the predicate's shape and the batch size stay the same (they change
-     * at the first batch and when the controller resizes batches): building the text in every batch showed in the
-     * driver's CPU profile. Thread-safe: one immutable entry, replaced whole.
+     * after the first batch and when the controller resizes batches), instead of building the text in every batch.
+     * Thread-safe: one immutable entry, replaced whole.
      */
     private static final class SelectCache {
         private record Entry(String predicate, int size, String sql) {
