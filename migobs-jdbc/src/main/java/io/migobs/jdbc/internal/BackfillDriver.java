@@ -40,44 +40,49 @@ public final class BackfillDriver {
 
     /** Resolved SQL names for one database. */
     private record Schema(Sql sql, String table, List<String> keys, Keyset keyset, CheckpointTable checkpoint,
-            String describe, SelectCache selects) {
-
-        /** The batch's key query for a predicate text and a batch size. */
-        String select(String predicate, int size) {
-            return selects.get(this, predicate, size);
-        }
+            String describe, LastText select) {
     }
 
     /**
-     * The last key query built, reused while the predicate's shape and the batch size stay the same (they change
-     * after the first batch and when the controller resizes batches), instead of building the text in every batch.
-     * Thread-safe: one immutable entry, replaced whole.
+     * The last SQL text built from a predicate text and a number, reused while both stay the same — the predicate's
+     * shape changes after the first batch, the batch size when the controller resizes batches — instead of building
+     * the text in every batch. Thread-safe: one immutable entry, replaced whole.
      */
-    private static final class SelectCache {
-        private record Entry(String predicate, int size, String sql) {
+    private static final class LastText {
+        /** Builds the text. */
+        interface Builder {
+            String build(String predicate, int number);
         }
 
+        private record Entry(String predicate, int number, String text) {
+        }
+
+        private final Builder builder;
         private volatile Entry last;
 
-        String get(Schema s, String predicate, int size) {
+        LastText(Builder builder) {
+            this.builder = builder;
+        }
+
+        String get(String predicate, int number) {
             Entry e = last;
-            if (e == null || e.size != size || !e.predicate.equals(predicate)) {
-                e = new Entry(predicate, size, "SELECT " + s.keyset().columnList() + " FROM " + s.table() + " WHERE "
-                        + predicate + " ORDER BY " + s.keyset().orderBy(false) + " LIMIT " + size);
+            if (e == null || e.number != number || !e.predicate.equals(predicate)) {
+                e = new Entry(predicate, number, builder.build(predicate, number));
                 last = e;
             }
-            return e.sql;
+            return e.text;
         }
     }
 
     /** How often the statement names {@value #RANGE_TOKEN}; 0 for the '?' form or an operation. */
     private final int rangeTokens;
-    /** The last predicate text and the statement with it in place of each {@value #RANGE_TOKEN}; never modified. */
-    private volatile String[] rangeStatement;
+    /** The statement with a batch's predicate in place of each {@value #RANGE_TOKEN}. */
+    private final LastText rangeStatement;
 
     public BackfillDriver(BackfillSpec spec) {
         this.spec = spec;
         this.rangeTokens = spec.statement() == null ? 0 : count(spec.statement(), RANGE_TOKEN);
+        this.rangeStatement = new LastText((predicate, unused) -> spec.statement().replace(RANGE_TOKEN, predicate));
     }
 
     private Schema schema(Connection c) throws SQLException {
@@ -87,7 +92,10 @@ public final class BackfillDriver {
             String table = sql.table(spec.table(), "table");
             List<String> keys = sql.columns(spec.keyColumns(), "key column");
             CheckpointTable cp = spec.checkpointing() ? new CheckpointTable(sql, spec.checkpointTable()) : null;
-            s = new Schema(sql, table, keys, new Keyset(keys), cp, Sql.describe(c), new SelectCache());
+            Keyset keyset = new Keyset(keys);
+            LastText select = new LastText((predicate, size) -> "SELECT " + keyset.columnList() + " FROM " + table
+                    + " WHERE " + predicate + " ORDER BY " + keyset.orderBy(false) + " LIMIT " + size);
+            s = new Schema(sql, table, keys, keyset, cp, Sql.describe(c), select);
             schema = s;
         }
         return s;
@@ -429,7 +437,7 @@ public final class BackfillDriver {
         }
         List<Object> upTo = Keys.components(spec.upTo(), spec.keyColumns().size(), "range upper bound");
         Keyset.Predicate p = s.keyset().range(lower, upTo);
-        String q = s.select(p.sql(), size);
+        String q = s.select().get(p.sql(), size);
         long n = 0;
         Object first = null;
         Object last = null;
@@ -506,14 +514,8 @@ public final class BackfillDriver {
 
     private long runStatement(Connection c, Schema s, KeyRange range, List<Object> lower, Object first)
             throws SQLException {
-        String stmt = spec.statement();
         if (rangeTokens > 0) {
-            String[] last = rangeStatement;
-            if (last == null || !last[0].equals(range.predicate())) {
-                last = new String[] {range.predicate(), stmt.replace(RANGE_TOKEN, range.predicate())};
-                rangeStatement = last;
-            }
-            try (PreparedStatement ps = c.prepareStatement(last[1])) {
+            try (PreparedStatement ps = c.prepareStatement(rangeStatement.get(range.predicate(), 0))) {
                 timeout(ps);
                 int i = 1;
                 for (int k = 0; k < rangeTokens; k++) {
@@ -535,7 +537,7 @@ public final class BackfillDriver {
                     + " bound for its first batch (first key " + Keys.show(first) + "); write " + RANGE_TOKEN
                     + " in the statement instead");
         }
-        try (PreparedStatement ps = c.prepareStatement(stmt)) {
+        try (PreparedStatement ps = c.prepareStatement(spec.statement())) {
             timeout(ps);
             ps.setObject(1, lo);
             ps.setObject(2, range.upper());
@@ -681,10 +683,9 @@ public final class BackfillDriver {
         }
     }
 
+    /** Callers check {@code LOG.isDebugEnabled()} first: a per-batch call would build its arguments for nothing. */
     private static void debug(String event, String format, Object... args) {
-        if (LOG.isDebugEnabled()) {
-            LOG.debug(event + " " + format, args);
-        }
+        LOG.debug(event + " " + format, args);
     }
 
     private static void warn(String event, String format, Object... args) {
