@@ -819,6 +819,9 @@ public final class MigrationRun implements AutoCloseable {
         if (steered) {
             controller.endRound();
             applyRate();
+            if (governor != null) {
+                governor.holdUntil(controller.holdUntil());
+            }
         }
         if (fresh) {
             decide(freshBad);

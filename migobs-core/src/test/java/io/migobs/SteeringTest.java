@@ -200,6 +200,47 @@ class SteeringTest {
         }
     }
 
+    @Test
+    void aLevelBeyondYellowHoldsTheNextBatchUntilTheLastSecondsCommitsFitTheCutPace() {
+        // inflation jumps from 1.5 to 3.3 (beyond yellow 2.0): the pace is cut, and the one-second window the signal
+        // measures still holds the old pace's commits. The first batch at the cut pace must not start until those
+        // commits plus itself fit one second of it; started at once, it would raise the signal further first.
+        ScriptedSignal lag = ScriptedSignal.named("lag", "seconds").values(0);
+        ScriptedSignal inflation = ScriptedSignal.named("inflation", "ratio").values(1.5);
+        MigrationPlan plan = MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 10, 100_000)
+                .recommendedBackfillGates(lag, inflation).build();
+        java.util.List<long[]> commits = new java.util.ArrayList<>();
+        try (MigrationRun run = MigrationRun.builder(plan).timeSource(time).start()) {
+            long end = time.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (time.nanoTime() < end) {
+                Batch b = run.nextBatch();
+                time.advance(Duration.ofMillis(10));
+                b.complete(b.size());
+                commits.add(new long[] {time.nanoTime(), b.size()});
+            }
+            double before = run.progress().rateLimit();
+            inflation.set(3.3);
+            for (int i = 0; i < 1000; i++) {
+                Batch b = run.nextBatch();
+                long start = time.nanoTime();
+                double limit = run.progress().rateLimit();
+                if (limit < before * 0.9) {
+                    long inWindow = commits.stream().filter(c -> c[0] > start - 1_000_000_000L)
+                            .mapToLong(c -> c[1]).sum();
+                    long last = commits.get(commits.size() - 1)[0];
+                    assertThat(start - last).as("wait after the last commit, ns").isGreaterThan(10_000_000L);
+                    assertThat(inWindow + b.size()).as("rows in the window at the first start after the cut to %s"
+                            + " rows/s (from %s)", limit, before).isLessThanOrEqualTo((long) limit);
+                    return;
+                }
+                time.advance(Duration.ofMillis(10));
+                b.complete(b.size());
+                commits.add(new long[] {time.nanoTime(), b.size()});
+            }
+            throw new AssertionError("the pace was never cut");
+        }
+    }
+
     /** A lag gate read every 250 ms and an inflation gate read every second, both steering. */
     private static MigrationPlan lagReadFourTimesASecond(Signal lag, Signal inflation) {
         return MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 10, 100_000)

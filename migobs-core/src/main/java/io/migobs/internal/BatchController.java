@@ -70,6 +70,15 @@ package io.migobs.internal;
  *       window hold s more than the rate, so a level at the worst of its last three readings may rise by that
  *       share (taken as proportional to the load) before it reaches its target; a lag above its target leaves
  *       none.</li>
+ *   <li><em>A level beyond yellow drains its window first.</em> Its window (taken as the gate's sample interval)
+ *       already holds more load than the cut pace, and a cut lowers only the rows to come: batches of the new pace
+ *       started at once add to the window before the old commits leave it, so the signal climbs further before it
+ *       falls (a one-second window of four 0.25 s batches at the old rate plus the new pace's first two read 4.54,
+ *       past a red line of 4, a quarter second after the reading that cut the pace; a continuous writer at the
+ *       same rates would have read 2.9). So the next batch waits ({@link #holdUntil()}) until the rows committed in
+ *       the last interval, plus itself, fit the new pace: the window holds the new pace at once. Only beyond
+ *       yellow, where every second is a second above the SLO: between target and yellow the cut is small and a
+ *       hold would cost about a batch per cut for nothing. A lag is not held: its backlog is already written.</li>
  *   <li><em>Brake.</em> Between readings, when two batches in a row run below {@value #BRAKE_AT} of the speed of
  *       the round's first batch, the database is busier now, a sample interval before any signal can show it: the
  *       rate limit is scaled by that ratio until a reading observed after the brake arrives.</li>
@@ -187,6 +196,7 @@ public final class BatchController {
     private long brakeAt;
     /** Longest batch, in seconds of pace, while the connection is the limit: from the signals' headroom. */
     private double sliceRoom = PACE_SLICE_SECONDS;
+    private long holdUntil = Long.MIN_VALUE;
     private final long[] histTime = new long[HISTORY];
     private final long[] histRows = new long[HISTORY];
     private int histNext;
@@ -212,6 +222,8 @@ public final class BatchController {
         int older;
         /** The pace this gate proposed at its last fresh reading (NaN before one), and what came with it. */
         double proposal = Double.NaN;
+        /** Whether the last reading was a level beyond yellow (its window already holds too much load). */
+        boolean levelBeyondYellow;
         boolean room;
         double headroom;
         long proposedAt;
@@ -403,6 +415,7 @@ public final class BatchController {
             // quantization, and would send the pace to its floor)
             proposal = Math.min(proposal, dense || pace <= 0 ? before : Math.max(before, pace));
         }
+        t.levelBeyondYellow = !accumulating && !Double.isNaN(yellow) && (above ? value > yellow : value < yellow);
         boolean room = accumulating ? value <= target
                 : above ? value <= ROOM * target : value >= target / ROOM;
         t.room = room;
@@ -557,6 +570,8 @@ public final class BatchController {
      */
     public void endRound() {
         double roundPace = Double.POSITIVE_INFINITY;
+        long drainWindow = 0;
+        long roundNow = Long.MIN_VALUE;
         boolean roundRoomy = true;
         double roundHeadroom = Double.POSITIVE_INFINITY;
         if (roundFresh) {
@@ -566,10 +581,14 @@ public final class BatchController {
             for (int i = 0; i < trackCount; i++) {
                 latest = Math.max(latest, tracks[i].proposedAt);
             }
+            roundNow = latest;
             for (int i = 0; i < trackCount; i++) {
                 Track k = tracks[i];
                 if (Double.isNaN(k.proposal) || latest - k.proposedAt > STALE_INTERVALS * k.interval) {
                     continue; // no reading yet, or the gate has not steered for a while (no longer read, failing)
+                }
+                if (k.levelBeyondYellow && k.proposedAt == latest) {
+                    drainWindow = Math.max(drainWindow, k.interval);
                 }
                 roundPace = Math.min(roundPace, k.proposal);
                 roundRoomy &= k.room;
@@ -591,9 +610,54 @@ public final class BatchController {
             refSpeed = Double.NaN;
             slowStart &= roomy;
             slice = Math.min(slice, sliceRoom);
+            if (drainWindow > 0) {
+                holdUntil = Math.max(holdUntil, drainedAt(roundNow, drainWindow, pace * brake));
+            }
         }
         roundNewestObs = Long.MIN_VALUE;
         roundFresh = false;
+    }
+
+    /**
+     * When the rows committed in the last {@code window} before {@code at}, plus the next batch, fit a window of
+     * {@code rate}: {@code now} when they already do, else the first time an old commit leaves the window and they
+     * do (nothing else commits meanwhile). {@code now} when the history does not reach back a window.
+     */
+    private long drainedAt(long now, long window, double rate) {
+        long head = rowsAt(now);
+        long from = rowsAt(now - window);
+        if (head < 0 || from < 0) {
+            return now;
+        }
+        double budget = Math.max(0, rate * window / 1e9 - next(0));
+        if (head - from <= budget) {
+            return now;
+        }
+        // oldest first: the first completion whose leaving brings the window within budget
+        for (int i = histCount; i >= 1; i--) {
+            int idx = (histNext - i + HISTORY) % HISTORY;
+            long t = histTime[idx];
+            if (t <= now - window || t > now) {
+                continue;
+            }
+            if (head - histRows[idx] <= budget) {
+                return t + window;
+            }
+        }
+        return now;
+    }
+
+    /**
+     * The earliest start of the next batch, on the run's clock ({@link Long#MIN_VALUE} when none was set). While a
+     * level signal reads beyond yellow, its window already holds more load than the pace: a pace cut lowers only the
+     * rows to come, and batches started at once would add to the window's rows before the old ones leave it, so
+     * the signal would climb further before it falls (a one-second window holding four 0.25 s batches of the old
+     * rate and the new pace's first two read 4.54 × inflation, past a red line of 4, 0.26 s after the reading
+     * that cut the pace). The next batch waits until the rows committed in the gate's last sample interval, plus
+     * itself, fit the new pace: the window then holds the new pace at once, as it does in steady state.
+     */
+    public long holdUntil() {
+        return holdUntil;
     }
 
     /** The pace from steering in rows per second, or 0 when no gate steers. */

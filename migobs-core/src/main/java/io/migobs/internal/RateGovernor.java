@@ -43,6 +43,7 @@ public final class RateGovernor {
     private long lastDue = Long.MIN_VALUE / 2;
     private long lastShare;
     private int lastRows;
+    private long holdUntil = Long.MIN_VALUE;
     /** The limiter's permissions per period over the rate's share of it. */
     static final double CEILING = 1.03;
 
@@ -96,7 +97,7 @@ public final class RateGovernor {
     private synchronized long schedule(int rows) {
         long now = time.nanoTime();
         long share = (long) (rows / rate * 1e9);
-        long due = Math.max(now, lastDue + lastShare);
+        long due = Math.max(Math.max(now, lastDue + lastShare), holdUntil);
         if (rows < lastRows && now > lastDue) {
             // a shorter batch commits sooner after its start: start it so that it commits a share after the
             // previous one did, its work taken as the previous batch's in proportion to its rows
@@ -107,6 +108,14 @@ public final class RateGovernor {
         lastShare = share;
         lastRows = rows;
         return due - now;
+    }
+
+    /**
+     * No batch starts before {@code nanos} on the time source (a level signal's window must drain first: see
+     * {@link BatchController#holdUntil()}); a later batch is spaced from that start.
+     */
+    public synchronized void holdUntil(long nanos) {
+        holdUntil = Math.max(holdUntil, nanos);
     }
 
     /** Rebuilds the limiter when a batch of {@code rows} wants a period far from the current one. */

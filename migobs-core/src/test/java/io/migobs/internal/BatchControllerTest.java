@@ -498,4 +498,89 @@ class BatchControllerTest {
         // the pace grew past one connection's 5,000 rows/s, up to what four do (20,000) and not far beyond
         assertThat(c.pace()).isGreaterThan(1.25 * 5_000).isLessThanOrEqualTo(BatchController.PACE_BOUND * 20_000 + 1);
     }
+
+    /** Four batches of {@code n} rows in the next second, committed 0.25 s apart; their commit times. */
+    private long[] fourBatches(int n) {
+        long[] commits = new long[4];
+        for (int i = 0; i < 4; i++) {
+            now += S / 4;
+            rows += n;
+            c.progress(now, rows);
+            c.onBatch(n, S / 4, true, now, 1);
+            commits[i] = now;
+        }
+        return commits;
+    }
+
+    /**
+     * The primary's headroom falls: a one-second inflation window holding four batches of the old rate reads 3.33,
+     * beyond yellow. Batches of the cut pace started at once would add to the window before the old ones leave it
+     * (4.54 and an abort in the simulator): the next batch waits until the window's commits since one second
+     * before, plus itself, fit the new pace, and not longer.
+     */
+    @Test
+    void aLevelBeyondYellowHoldsTheNextBatchUntilTheWindowHoldsNoMoreThanTheNewPace() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        atPaceFor8Seconds(1.5);
+        int n = (int) (c.pace() / 4);
+        long[] commits = fourBatches(n);
+        assertThat(c.holdUntil()).as("no hold while the readings are below yellow").isLessThanOrEqualTo(now);
+        inflationReading(3.33);
+        double pace = c.pace();
+        assertThat(pace).isLessThan(4.0 * n * 1.9 / 3.33 + 1);
+        long hold = c.holdUntil();
+        assertThat(hold).isGreaterThan(now);
+        // at the hold, the commits still in the one-second window plus the next batch fit the pace; at the commit
+        // leaving just before, they did not
+        int leftAtHold = 0;
+        int leftBefore = 0;
+        for (long t : commits) {
+            leftAtHold += t > hold - S ? n : 0;
+            leftBefore += t > hold - S - S / 4 ? n : 0;
+        }
+        assertThat(leftAtHold + c.next(0)).isLessThanOrEqualTo((int) pace);
+        assertThat(leftBefore + c.next(0)).isGreaterThan((int) pace);
+        assertThat(hold - S).as("the hold ends as an old commit leaves the window").isIn(commits[0], commits[1],
+                commits[2]);
+    }
+
+    @Test
+    void aLevelJustAboveTargetButNotBeyondYellowCutsThePaceWithoutAHold() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        atPaceFor8Seconds(1.5);
+        fourBatches((int) (c.pace() / 4));
+        double before = c.pace();
+        inflationReading(1.99); // above the target 1.9, below yellow 2.0
+        assertThat(c.pace()).isLessThan(before);
+        assertThat(c.holdUntil()).isLessThanOrEqualTo(now);
+    }
+
+    @Test
+    void aLevelBeyondYellowWhoseWindowAlreadyFitsTheNewPaceHoldsNothing() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        atPaceFor8Seconds(1.5);
+        int n = (int) (c.pace() / 4);
+        fourBatches(n);
+        now += 2 * S; // nothing committed for two seconds; then the window holds no row
+        inflationReading(2.5);
+        assertThat(c.holdUntil()).isLessThanOrEqualTo(now);
+    }
+
+    @Test
+    void aLagBeyondYellowDrainsThroughThePaceNotAHold() {
+        c.start(0, 0);
+        lagReading(0);
+        for (int i = 0; i < 6; i++) {
+            second(10, (int) Math.max(1, c.pace() / 10), 0.01);
+            lagReading(0);
+        }
+        second(10, (int) (c.pace() / 10), 0.01);
+        lagReading(6); // an accumulation: its backlog is already written, holding the window does not drain it
+        second(10, (int) Math.max(1, c.pace() / 10), 0.01);
+        lagReading(7);
+        assertThat(c.holdUntil()).isEqualTo(Long.MIN_VALUE);
+    }
 }

@@ -160,4 +160,28 @@ class RateGovernorTest {
         }
         assertThat(tightest).as("commit gap less the batch's share, ns, at its tightest").isGreaterThanOrEqualTo(-1);
     }
+
+    /**
+     * A hold (a level signal's window draining, {@link BatchController#holdUntil()}) delays the next start to it;
+     * the batches after it are spaced from it at the rate, and a hold already past delays nothing.
+     */
+    @Test
+    void noBatchStartsBeforeAHoldAndTheNextOnesAreSpacedFromIt() throws InterruptedException {
+        ManualTimeSource time = new ManualTimeSource();
+        RateGovernor g = new RateGovernor("test", time, 1000);
+        g.acquire(100);
+        time.advance(Duration.ofMillis(10));
+        long hold = time.nanoTime() + 400_000_000L;
+        g.holdUntil(hold);
+        g.acquire(100);
+        assertThat(time.nanoTime()).isEqualTo(hold);
+        time.advance(Duration.ofMillis(10));
+        g.acquire(100);
+        assertThat(time.nanoTime()).isEqualTo(hold + 100_000_000L); // one share (100 rows at 1,000 rows/s) later
+        g.holdUntil(hold); // past: no effect
+        time.advance(Duration.ofMillis(500));
+        long before = time.nanoTime();
+        g.acquire(100);
+        assertThat(time.nanoTime()).isEqualTo(before);
+    }
 }
