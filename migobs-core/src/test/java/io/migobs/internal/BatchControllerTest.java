@@ -499,6 +499,18 @@ class BatchControllerTest {
         assertThat(c.pace()).isGreaterThan(1.25 * 5_000).isLessThanOrEqualTo(BatchController.PACE_BOUND * 20_000 + 1);
     }
 
+    /** The batch size of {@link #steadyThenFourQuarterBatches}: a quarter of the pace. */
+    private int quarter;
+
+    /** Eight steady seconds at inflation 1.5, then four batches of a quarter of the pace; their commit times. */
+    private long[] steadyThenFourQuarterBatches() {
+        c.start(0, 0);
+        inflationReading(1.0);
+        atPaceFor8Seconds(1.5);
+        quarter = (int) (c.pace() / 4);
+        return fourBatches(quarter);
+    }
+
     /** Four batches of {@code n} rows in the next second, committed 0.25 s apart; their commit times. */
     private long[] fourBatches(int n) {
         long[] commits = new long[4];
@@ -520,11 +532,8 @@ class BatchControllerTest {
      */
     @Test
     void aLevelBeyondYellowHoldsTheNextBatchUntilTheWindowHoldsNoMoreThanTheNewPace() {
-        c.start(0, 0);
-        inflationReading(1.0);
-        atPaceFor8Seconds(1.5);
-        int n = (int) (c.pace() / 4);
-        long[] commits = fourBatches(n);
+        long[] commits = steadyThenFourQuarterBatches();
+        int n = quarter;
         assertThat(c.holdUntil()).as("no hold while the readings are below yellow").isLessThanOrEqualTo(now);
         inflationReading(3.33);
         double pace = c.pace();
@@ -547,10 +556,7 @@ class BatchControllerTest {
 
     @Test
     void aLevelJustAboveTargetButNotBeyondYellowCutsThePaceWithoutAHold() {
-        c.start(0, 0);
-        inflationReading(1.0);
-        atPaceFor8Seconds(1.5);
-        fourBatches((int) (c.pace() / 4));
+        steadyThenFourQuarterBatches();
         double before = c.pace();
         inflationReading(1.99); // above the target 1.9, below yellow 2.0
         assertThat(c.pace()).isLessThan(before);
@@ -559,11 +565,7 @@ class BatchControllerTest {
 
     @Test
     void aLevelBeyondYellowWhoseWindowAlreadyFitsTheNewPaceHoldsNothing() {
-        c.start(0, 0);
-        inflationReading(1.0);
-        atPaceFor8Seconds(1.5);
-        int n = (int) (c.pace() / 4);
-        fourBatches(n);
+        steadyThenFourQuarterBatches();
         now += 2 * S; // nothing committed for two seconds; then the window holds no row
         inflationReading(2.5);
         assertThat(c.holdUntil()).isLessThanOrEqualTo(now);
