@@ -619,9 +619,10 @@ public final class BatchController {
     }
 
     /**
-     * When the rows committed in the last {@code window} before {@code at}, plus the next batch, fit a window of
-     * {@code rate}: {@code now} when they already do, else the first time an old commit leaves the window and they
-     * do (nothing else commits meanwhile). {@code now} when the history does not reach back a window.
+     * When the rows committed in the last {@code window} nanoseconds before {@code now}, plus the next batch, fit a
+     * window of {@code rate} rows per second: {@code now} when they already do, else the first time an old commit
+     * leaves the window and they do (assuming nothing else commits meanwhile); {@code now} when the history does not
+     * reach back a window.
      */
     private long drainedAt(long now, long window, double rate) {
         long head = rowsAt(now);
@@ -648,13 +649,10 @@ public final class BatchController {
     }
 
     /**
-     * The earliest start of the next batch, on the run's clock ({@link Long#MIN_VALUE} when none was set). While a
-     * level signal reads beyond yellow, its window already holds more load than the pace: a pace cut lowers only the
-     * rows to come, and batches started at once would add to the window's rows before the old ones leave it, so
-     * the signal would climb further before it falls (a one-second window holding four 0.25 s batches of the old
-     * rate and the new pace's first two read 4.54 × inflation, past a red line of 4, 0.26 s after the reading
-     * that cut the pace). The next batch waits until the rows committed in the gate's last sample interval, plus
-     * itself, fit the new pace: the window then holds the new pace at once, as it does in steady state.
+     * The earliest start of the next batch, in nanoseconds on the run's clock ({@link Long#MIN_VALUE} when none was
+     * set; it only moves forward): after a level reading beyond yellow, when the rows committed in that gate's last
+     * sample interval, plus the next batch, fit the new pace (see "A level beyond yellow drains its window first"
+     * in the class description).
      */
     public long holdUntil() {
         return holdUntil;
