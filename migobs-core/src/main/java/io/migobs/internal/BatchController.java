@@ -45,10 +45,17 @@ package io.migobs.internal;
  *       While {@code lag'} — or the lag the backlog already written will reach, the rows committed but not applied
  *       over the apply rate — is beyond the gate's yellow threshold the bound is −4 instead of −0.5 (at most a
  *       fifth of the apply rate): every second there is a second above the SLO, and the rows held back are a
- *       fraction of a replica that is itself slow.</li>
- *   <li>A reading at zero (or a lag that was zero at the previous reading) says only that the limit is higher: the
- *       pace grows, from one initial batch per second, by 2× per reading until some signal first reads near its
- *       target (slow start: the limit is unknown), by at most 1.5× per reading after. While a gate reads beyond
+ *       fraction of a replica that is itself slow. And the slope is then taken from that peak, not from
+ *       {@code lag'}: the lag will reach it whatever the run does next, and rows written now are applied after it
+ *       (steered from {@code lag'}, a lag of 1.7 s headed for 6 s kept the pace at two thirds of the apply rate).
+ *       A reading above the target right after one at zero is measured the same way: the replica was caught up
+ *       when the earlier reading was observed, so it applied exactly the rows committed from then to its position
+ *       now (a replica that stalls is seen at the first reading; taken as a level, {@code target / value}, the pace
+ *       stayed at a third of what the stalled replica could no longer take, for a whole interval). A lag at most
+ *       its target after one at zero is left to the level rule: there a batch or two is the whole signal.</li>
+ *   <li>A reading at zero says only that the limit is higher: the pace grows, from one initial batch per second,
+ *       by 2× per reading until some signal first reads near its target (slow start: the limit is unknown), by at
+ *       most 1.5× per reading after. While a gate reads beyond
  *       yellow the pace never grows: it is at most what ran in the interval before the reading, or the pace when
  *       fewer than {@value #DENSE} batches ran in it (read often at a slow pace, an interval may hold none, and a
  *       measured zero sent the pace to its floor).</li>
@@ -372,6 +379,7 @@ public final class BatchController {
         double span = hasPrev ? (observedNanos - t.obs) / 1e9 : 0;
         double slope = hasPrev ? (value - t.value) / span : 0;
         double proposal;
+        double lagPace = Double.NaN;
         if (!above) {
             // low values are bad (free space, headroom): the mirror image of a level
             if (value >= target) {
@@ -379,21 +387,9 @@ public final class BatchController {
             } else {
                 proposal = before * Math.max(MAX_CUT, target <= 0 ? 0 : value / target);
             }
-        } else if (accumulating && hasPrev && value > 0 && t.value > 0) {
-            double apply = applyRate(t, observedNanos, value, span, before, slope, interval);
-            double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
-            // beyond yellow every second counts: drain as fast as a fifth of the apply rate lets it
-            // the lag the rows already committed will reach: the last of them is applied only after all before it,
-            // at the apply rate, so its lag then is the backlog over that rate, whatever the run does next
-            double peak = predicted;
-            if (apply > 0) {
-                long pending = rowsAt(now) - rowsAt(position(observedNanos, value));
-                peak = Math.max(peak, pending / apply);
-            }
-            double steepest = !Double.isNaN(yellow) && peak > yellow ? DRAIN_SLOPE : SETTLE_SLOPE;
-            double wanted = Math.max(steepest, Math.min(0.3, (target - predicted) / (3 * dead)));
-            proposal = apply / (1 - wanted);
-            proposal = Math.min(proposal, Math.max(grow, apply * MAX_GROWTH));
+        } else if (accumulating && hasPrev && value > 0 && !Double.isNaN(lagPace = lagPace(t, observedNanos, value,
+                span, before, slope, interval, dead, target, yellow, grow, now))) {
+            proposal = lagPace;
         } else if ((accumulating && value <= 0) || value <= 0) {
             proposal = grow;
         } else if (value <= target) {
@@ -430,6 +426,35 @@ public final class BatchController {
         t.proposedAt = now;
         t.interval = intervalNanos;
         roundFresh = true;
+    }
+
+
+    /**
+     * The pace a heartbeat lag reading proposes from the replica's measured apply rate (see the class description),
+     * or NaN when the previous reading found the replica caught up and this one is at most its target with a
+     * backlog not headed beyond yellow (then the level rules decide: a small lag after none is the noise of a
+     * batch or two).
+     */
+    private double lagPace(Track t, long observedNanos, double value, double span, double before, double slope,
+            double interval, double dead, double target, double yellow, double grow, long now) {
+        double apply = applyRate(t, observedNanos, value, span, before, slope, interval);
+        double predicted = value + (slope > 0 ? slope : slope / 2) * dead;
+        // beyond yellow every second counts: drain as fast as a fifth of the apply rate lets it
+        // the lag the rows already committed will reach: the last of them is applied only after all before it,
+        // at the apply rate, so its lag then is the backlog over that rate, whatever the run does next
+        double peak = predicted;
+        if (apply > 0) {
+            long pending = rowsAt(now) - rowsAt(position(observedNanos, value));
+            peak = Math.max(peak, pending / apply);
+        }
+        boolean beyond = !Double.isNaN(yellow) && peak > yellow;
+        if (t.value <= 0 && !(apply > 0 && (beyond || value > target))) {
+            return Double.NaN;
+        }
+        double steepest = beyond ? DRAIN_SLOPE : SETTLE_SLOPE;
+        // headed beyond yellow, the lag will reach the peak whatever the run does next: steer from there
+        double wanted = Math.max(steepest, Math.min(0.3, (target - (beyond ? peak : predicted)) / (3 * dead)));
+        return Math.min(apply / (1 - wanted), Math.max(grow, apply * MAX_GROWTH));
     }
 
     private Track track(Object key) {
