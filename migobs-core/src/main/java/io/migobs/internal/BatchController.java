@@ -47,12 +47,13 @@ package io.migobs.internal;
  *       fifth of the apply rate): every second there is a second above the SLO, and the rows held back are a
  *       fraction of a replica that is itself slow. And the slope is then taken from that peak, not from
  *       {@code lag'}: the lag will reach it whatever the run does next, and rows written now are applied after it
- *       (steered from {@code lag'}, a lag of 1.7 s headed for 6 s kept the pace at two thirds of the apply rate).
- *       A reading above the target right after one at zero is measured the same way: the replica was caught up
- *       when the earlier reading was observed, so it applied exactly the rows committed from then to its position
- *       now (a replica that stalls is seen at the first reading; taken as a level, {@code target / value}, the pace
- *       stayed at a third of what the stalled replica could no longer take, for a whole interval). A lag at most
- *       its target after one at zero is left to the level rule: there a batch or two is the whole signal.</li>
+ *       (steered from {@code lag'}, a lag of 1.7 s whose backlog would take it to 5.2 s kept the pace at three
+ *       fifths of the apply rate). A reading above the target right after one at zero is measured the same way: the
+ *       replica was caught up when the earlier reading was observed, so it applied exactly the rows committed from
+ *       then to its position now (a replica that stalls is seen at the first reading; taken as a level,
+ *       {@code target / value}, the pace was cut to a third of the old throughput — still nearly twice what the
+ *       slowed replica applied — for a whole interval). A lag at most its target after one at zero is left to the
+ *       level rule: there a batch or two is the whole signal.</li>
  *   <li>A reading at zero says only that the limit is higher: the pace grows, from one initial batch per second,
  *       by 2× per reading until some signal first reads near its target (slow start: the limit is unknown), by at
  *       most 1.5× per reading after. While a gate reads beyond
