@@ -84,7 +84,8 @@ package io.migobs.internal;
  *       falls (a one-second window of four 0.25 s batches at the old rate plus the new pace's first two read 4.54,
  *       past a red line of 4, a quarter second after the reading that cut the pace; a continuous writer at the
  *       same rates would have read 2.9). So the next batch waits ({@link #holdUntil()}) until the rows committed in
- *       the last interval, plus itself, fit the new pace: the window holds the new pace at once. Only beyond
+ *       the last interval (at most {@link #MAX_DRAIN_WINDOW_NANOS}: a wait in the rate schedule delays a pause or
+ *       an abort), plus itself, fit the new pace: the window holds the new pace at once. Only beyond
  *       yellow, where every second is a second above the SLO: between target and yellow the cut is small and a
  *       hold would cost about a batch per cut for nothing. A lag is not held: its backlog is already written.</li>
  *   <li><em>Brake.</em> Between readings, when two batches in a row run below {@value #BRAKE_AT} of the speed of
@@ -172,6 +173,11 @@ public final class BatchController {
      * whole millisecond, so a replica that did not move can appear to have moved back by up to that much.
      */
     static final long POSITION_JITTER_NANOS = 2_000_000L;
+    /**
+     * The longest window a level beyond yellow drains before the next batch (its sample interval, at most this): a
+     * run waiting in its rate schedule cannot pause or abort until the wait ends.
+     */
+    static final long MAX_DRAIN_WINDOW_NANOS = 1_000_000_000L;
     /**
      * A gate's last proposal counts in the pace for this many of its sample intervals after it was made: longer, and
      * a gate that stopped steering (no longer in the phase, its reads failing) would hold the pace forever.
@@ -614,7 +620,7 @@ public final class BatchController {
                     continue; // no reading yet, or the gate has not steered for a while (no longer read, failing)
                 }
                 if (k.levelBeyondYellow && k.proposedAt == latest) {
-                    drainWindow = Math.max(drainWindow, k.interval);
+                    drainWindow = Math.max(drainWindow, Math.min(k.interval, MAX_DRAIN_WINDOW_NANOS));
                 }
                 roundPace = Math.min(roundPace, k.proposal);
                 roundRoomy &= k.room;

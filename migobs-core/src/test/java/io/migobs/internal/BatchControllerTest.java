@@ -637,4 +637,14 @@ class BatchControllerTest {
         lagReading(0.2); // the last batch not applied yet: a batch of noise, and the limit is not known to be near
         assertThat(c.pace()).isGreaterThanOrEqualTo(Math.min(before, 10_000));
     }
+
+    @Test
+    void aLevelReadEveryTenSecondsDrainsAtMostOneSecondOfItsWindow() {
+        // ten seconds of commits at the old pace would hold the next batch for up to ten seconds, during which the
+        // run could neither pause nor abort: the window drained is at most a second
+        steadyThenFourQuarterBatches();
+        c.steer(INFLATION, 3.33, 1.9, 2.0, true, false, now, 10 * S, now);
+        c.endRound();
+        assertThat(c.holdUntil()).isGreaterThan(now).isLessThanOrEqualTo(now + BatchController.MAX_DRAIN_WINDOW_NANOS);
+    }
 }
