@@ -39,7 +39,9 @@ class OverheadCommandTest {
         // one counted round: no confidence interval can be given for a median of one ratio
         assertThat(lines.get(1)).contains(" paired_ci95=n/a").contains(" cpu_paired_ci95=n/a")
                 .contains(" client_bound_ci95=n/a").contains(" process_cpu_extra_us_per_batch=");
-        assertThat(Double.parseDouble(field(lines.get(1), "client_bound_ratio"))).isPositive();
+        // a number, of either sign: on H2 the database's CPU is the process's too, so the variant's extra process
+        // CPU over a 3,000-row round is noise that can exceed the bare run's wall time (it read -0.18 once)
+        assertThat(field(lines.get(1), "client_bound_ratio")).matches("-?[0-9]+\\.[0-9]+");
         assertThat(out).doesNotContain("jdbc:h2").doesNotContain("DB_CLOSE_DELAY");
     }
 
