@@ -128,22 +128,7 @@ class SteeringTest {
             }
             return 0;
         };
-        Signal lag = new Signal() {
-            @Override
-            public String name() {
-                return "lag";
-            }
-
-            @Override
-            public String unit() {
-                return "seconds";
-            }
-
-            @Override
-            public double read() {
-                return lagNow.getAsDouble();
-            }
-        };
+        Signal lag = Signals.of("lag", Signals.SECONDS, lagNow::getAsDouble);
         ScriptedSignal inflation = ScriptedSignal.named("inflation", "ratio").values(1.0);
         MigrationPlan plan = MigrationPlan.builder("m").totalRows(100_000_000).batchSize(1000, 10, 10_000)
                 .recommendedBackfillGates(lag, inflation).build();

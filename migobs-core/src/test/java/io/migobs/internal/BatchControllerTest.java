@@ -596,6 +596,13 @@ class BatchControllerTest {
         assertThat(c.pace()).isGreaterThanOrEqualTo(10_000);
     }
 
+    /** Then a second more of 10,000 rows while the replica applies 1,000: it got through the first batch, lag 0.8 s. */
+    private void replicaFallsToATenthAfterAReadingAtZero() {
+        tenThousandRowsASecondCaughtUp();
+        second(10, 1000, 0.01);
+        lagReading(0.8);
+    }
+
     /**
      * The replica falls to 1,000 rows/s right after a reading at zero: in the next second it gets through the first
      * batch only, and the lag reads 0.8 s. It was caught up when the reading at zero was observed, so what it applied
@@ -605,9 +612,7 @@ class BatchControllerTest {
      */
     @Test
     void aLagAboveTargetRightAfterOneAtZeroIsSteeredFromTheApplyRateSinceTheReplicaWasCaughtUp() {
-        tenThousandRowsASecondCaughtUp();
-        second(10, 1000, 0.01);
-        lagReading(0.8);
+        replicaFallsToATenthAfterAReadingAtZero();
         assertThat(c.pace()).isLessThanOrEqualTo(2_000);
     }
 
@@ -619,9 +624,7 @@ class BatchControllerTest {
      */
     @Test
     void aLagHeadedBeyondYellowIsSteeredFromThePeakItWillReachNotFromWhereItIs() {
-        tenThousandRowsASecondCaughtUp();
-        second(10, 1000, 0.01);
-        lagReading(0.8);
+        replicaFallsToATenthAfterAReadingAtZero();
         second(10, 1000, 0.01);
         lagReading(1.7);
         // the replica got through 1,000 rows in that second (1,500 a second over the two since it was caught up):
