@@ -56,10 +56,9 @@ package io.migobs.internal;
  *       level rule: there a batch or two is the whole signal.</li>
  *   <li>A reading at zero says only that the limit is higher: the pace grows, from one initial batch per second,
  *       by 2× per reading until some signal first reads near its target (slow start: the limit is unknown), by at
- *       most 1.5× per reading after. While a gate reads beyond
- *       yellow the pace never grows: it is at most what ran in the interval before the reading, or the pace when
- *       fewer than {@value #DENSE} batches ran in it (read often at a slow pace, an interval may hold none, and a
- *       measured zero sent the pace to its floor).</li>
+ *       most 1.5× per reading after. While a gate reads beyond yellow the pace never grows: it is at most what ran
+ *       in the interval before the reading, or the pace when fewer than {@value #DENSE} batches ran in it (read
+ *       often at a slow pace, an interval may hold none, and a measured zero sent the pace to its floor).</li>
  *   <li>The pace is the minimum over every steering gate's latest proposal — not only over the gates read in
  *       this round: gates read at different times (other intervals, other ages) must not let the one read last
  *       decide alone (a lag read four times a second grew the pace past the inflation's limit between its
