@@ -602,17 +602,15 @@ public final class BatchController {
     public void endRound() {
         double roundPace = Double.POSITIVE_INFINITY;
         long drainWindow = 0;
-        long roundNow = Long.MIN_VALUE;
+        long latest = Long.MIN_VALUE; // the round's clock: its newest proposal
         boolean roundRoomy = true;
         double roundHeadroom = Double.POSITIVE_INFINITY;
         if (roundFresh) {
             // every steering gate's latest proposal, not only those of the gates read in this round: gates read at
             // different times (other intervals, other ages) must not let the one read last decide alone
-            long latest = Long.MIN_VALUE;
             for (int i = 0; i < trackCount; i++) {
                 latest = Math.max(latest, tracks[i].proposedAt);
             }
-            roundNow = latest;
             for (int i = 0; i < trackCount; i++) {
                 Track k = tracks[i];
                 if (Double.isNaN(k.proposal) || latest - k.proposedAt > STALE_INTERVALS * k.interval) {
@@ -642,7 +640,7 @@ public final class BatchController {
             slowStart &= roomy;
             slice = Math.min(slice, sliceRoom);
             if (drainWindow > 0) {
-                holdUntil = Math.max(holdUntil, drainedAt(roundNow, drainWindow, pace * brake));
+                holdUntil = Math.max(holdUntil, drainedAt(latest, drainWindow, pace * brake));
             }
         }
         roundNewestObs = Long.MIN_VALUE;
